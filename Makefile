@@ -1,0 +1,48 @@
+# The README names two commands: `make demo` and `make test`. Each sets itself up from a fresh clone.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	&& { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: setup tesseract demo test lint typecheck unit bench samples clean
+
+setup: tesseract $(STAMP)
+
+tesseract:
+	@scripts/install-tesseract.sh
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "milia-scan needs Python >= 3.11 (python3.11 or newer on PATH)" >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## Scan every sample photo and print its report.
+demo: setup
+	@for f in samples/flat/*.png samples/phone/*.jpg; do \
+		$(BIN)/milia-scan scan "$$f" || exit $$?; \
+	done
+
+## Lint, type-check, validate the lexicon and run the whole test suite (real tesseract included).
+test: setup lint typecheck
+	$(BIN)/python -m pytest
+
+lint:
+	$(BIN)/ruff check .
+
+typecheck:
+	$(BIN)/mypy
+
+## Accuracy and speed on samples/, per tier, against a plain tesseract pass.
+bench: setup
+	$(BIN)/python -m bench.run
+
+## Regenerate the sample images from samples/products/*.toml (deterministic).
+samples: setup
+	$(BIN)/python samples/make_samples.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,198 @@
+"""Strict loader for the lexicon data files: a bad line fails with file, line and reason."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from scanner.errors import LexiconError
+
+from .model import Category, Entry, Evidence, Rating, Role, Source
+from .names import name_key
+
+DATA_DIR = Path(__file__).parent / "data"
+INGREDIENT_COLUMNS = (
+    "name", "synonyms", "categories", "comedogenic", "irritancy", "rating_source", "sources", "note",
+)
+SOURCE_COLUMNS = ("id", "kind", "citation")
+_RATING = re.compile(r"^([0-5])(?:\s*-\s*([0-5]))?$")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The loaded knowledge, with a lookup index from name key to (entry, surface name)."""
+
+    version: str
+    entries: tuple[Entry, ...]
+    categories: dict[str, Category]
+    sources: dict[str, Source]
+    index: dict[str, tuple[Entry, str]] = field(repr=False)
+
+    def lookup(self, name: str) -> tuple[Entry, str] | None:
+        """Exact lookup by name or synonym, insensitive to case, accents and punctuation."""
+        return self.index.get(name_key(name))
+
+    def entry(self, name: str) -> Entry | None:
+        hit = self.lookup(name)
+        return hit[0] if hit else None
+
+
+def _fail(path: Path, line: int, reason: str) -> LexiconError:
+    return LexiconError(f"{path}:{line}: {reason}")
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split("|") if part.strip())
+
+
+def _rating(path: Path, line: int, column: str, value: str) -> Rating | None:
+    value = value.strip()
+    if not value:
+        return None
+    m = _RATING.match(value)
+    if not m:
+        raise _fail(path, line, f"{column} {value!r} is not a grade 0-5 or a range like 0-2")
+    low = int(m.group(1))
+    high = int(m.group(2)) if m.group(2) is not None else low
+    if high < low:
+        raise _fail(path, line, f"{column} range {value!r} runs high to low")
+    return Rating(low, high)
+
+
+def _csv_rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon file: {exc}") from exc
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != columns:
+        raise _fail(path, 1, f"header must be {','.join(columns)}")
+    for row in reader:
+        line = reader.line_num
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            raise _fail(path, line, f"expected {len(columns)} fields, found {len(row)}")
+        yield line, dict(zip(columns, (cell.strip() for cell in row), strict=True))
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    for line, row in _csv_rows(path, SOURCE_COLUMNS):
+        if not row["id"] or not row["citation"]:
+            raise _fail(path, line, "a source needs an id and a citation")
+        if row["id"] in sources:
+            raise _fail(path, line, f"duplicate source id {row['id']!r}")
+        sources[row["id"]] = Source(row["id"], row["kind"], row["citation"])
+    return sources
+
+
+def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Category]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{path}: {exc}") from exc
+    lines = {m.group(1): text.count("\n", 0, m.start()) + 1
+             for m in re.finditer(r"^\[([a-z0-9_]+)\]", text, re.M)}
+    categories: dict[str, Category] = {}
+    for cid, spec in data.items():
+        line = lines.get(cid, 1)
+        if not isinstance(spec, dict):
+            raise _fail(path, line, f"{cid!r} must be a table")
+        unknown = set(spec) - {"role", "weight", "evidence", "sources", "label", "why"}
+        if unknown:
+            raise _fail(path, line, f"{cid}: unknown keys {sorted(unknown)}")
+        try:
+            role = Role(spec.get("role", ""))
+        except ValueError:
+            raise _fail(path, line, f"{cid}: role must be driver, mitigator or neutral") from None
+        weight = float(spec.get("weight", 0.0))
+        evidence = None
+        if role is not Role.neutral:
+            if not 0 < weight <= 1:
+                raise _fail(path, line, f"{cid}: a {role} needs a weight in (0, 1]")
+            try:
+                evidence = Evidence(spec.get("evidence", ""))
+            except ValueError:
+                raise _fail(path, line,
+                            f"{cid}: evidence must be established, reported or hypothesis") from None
+            if not spec.get("sources"):
+                raise _fail(path, line, f"{cid}: a {role} must cite sources")
+            if not spec.get("why"):
+                raise _fail(path, line, f"{cid}: a {role} needs a 'why' sentence")
+        cat_sources = tuple(spec.get("sources", ()))
+        for sid in cat_sources:
+            if sid not in sources:
+                raise _fail(path, line, f"{cid}: unknown source id {sid!r}")
+        categories[cid] = Category(cid, role, spec.get("label", cid), weight, evidence,
+                                   cat_sources, spec.get("why", ""))
+    return categories
+
+
+def parse_entry(path: Path, line: int, row: dict[str, str], categories: dict[str, Category],
+                sources: dict[str, Source], origin: str = "curated") -> Entry:
+    """Validate one ingredient row and build its entry."""
+    if not row["name"]:
+        raise _fail(path, line, "name is empty")
+    cats = _split(row["categories"])
+    for cid in cats:
+        if cid not in categories:
+            raise _fail(path, line, f"unknown category {cid!r}")
+    comedogenic = _rating(path, line, "comedogenic", row["comedogenic"])
+    irritancy = _rating(path, line, "irritancy", row["irritancy"])
+    rating_source = row["rating_source"] or None
+    if (comedogenic or irritancy) and not rating_source:
+        raise _fail(path, line, f"{row['name']}: a rating needs a rating_source")
+    if rating_source and not (comedogenic or irritancy):
+        raise _fail(path, line, f"{row['name']}: rating_source given without a rating")
+    entry_sources = _split(row["sources"])
+    for sid in (*entry_sources, *([rating_source] if rating_source else [])):
+        if sid not in sources:
+            raise _fail(path, line, f"{row['name']}: unknown source id {sid!r}")
+    if any(categories[c].role is not Role.neutral for c in cats) and not entry_sources:
+        raise _fail(path, line, f"{row['name']}: a risky or helpful entry must cite sources")
+    return Entry(row["name"], _split(row["synonyms"]), cats, comedogenic, irritancy,
+                 rating_source, entry_sources, row["note"], line, origin)
+
+
+def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]]:
+    index: dict[str, tuple[Entry, str]] = {}
+    for entry in entries:
+        for surface in entry.names:
+            key = name_key(surface)
+            if not key:
+                raise _fail(path, entry.line, f"{surface!r} has no letters or digits")
+            if key in index and index[key][0] is not entry:
+                other = index[key][0]
+                raise _fail(path, entry.line,
+                            f"{surface!r} is already a name of {other.name!r} (line {other.line})")
+            index[key] = (entry, surface)
+    return index
+
+
+def load_lexicon_from(data_dir: Path) -> Lexicon:
+    """Load and validate the lexicon in `data_dir` (raises LexiconError on the first problem)."""
+    sources = load_sources(data_dir / "sources.csv")
+    categories = load_categories(data_dir / "categories.toml", sources)
+    path = data_dir / "ingredients.csv"
+    entries = [parse_entry(path, line, row, categories, sources)
+               for line, row in _csv_rows(path, INGREDIENT_COLUMNS)]
+    index = build_index(path, entries)
+    try:
+        version = (data_dir / "VERSION").read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise LexiconError(f"{data_dir / 'VERSION'}: cannot read the lexicon version: {exc}") from exc
+    return Lexicon(version, tuple(entries), categories, sources, index)
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """The lexicon, loaded once per process and cached."""
+    return load_lexicon_from(data_dir)

@@ -1,0 +1,71 @@
+"""Stage 1: read a photo from disk into pixels, refusing anything that is not a sound image.
+
+Pillow reads the header first, so a decompression bomb is refused before any pixel is decoded,
+and a truncated file fails loudly instead of decoding into grey.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InputFileError
+from .models import LoadedImage
+from .options import ScanOptions
+
+SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+
+
+def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
+    options = options or ScanOptions()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; check the path") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder; give one image file (or use 'batch')")
+    if size == 0:
+        raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
+    if size > options.max_file_bytes:
+        raise InputFileError(
+            f"{path}: the file is {size / 1e6:.0f} MB, over the {options.max_file_bytes / 1e6:.0f} MB "
+            "limit; export a smaller JPEG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                fmt = img.format or "unknown"
+                if fmt not in SUPPORTED_FORMATS:
+                    raise InputFileError(
+                        f"{path}: {fmt} images are not supported; use JPEG, PNG, TIFF, WebP or BMP")
+                width, height = img.size
+                if width * height > options.max_pixels:
+                    raise InputFileError(
+                        f"{path}: {width}x{height} pixels is over the limit of "
+                        f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first")
+                img.load()
+                oriented = ImageOps.exif_transpose(img)
+                rgb = oriented.convert("RGB")
+    except InputFileError:
+        raise
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied; check the file's permissions") from None
+    except UnidentifiedImageError:
+        raise InputFileError(
+            f"{path}: not an image file (or an unknown format); use JPEG, PNG, TIFF, WebP or BMP"
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputFileError(
+            f"{path}: the image has too many pixels to decode safely (over "
+            f"{options.max_pixels / 1e6:.0f} megapixels); resize the photo first") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputFileError(
+            f"{path}: the image is corrupt or truncated ({exc}); copy the photo again") from None
+    pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])  # RGB -> BGR for OpenCV
+    return LoadedImage(path=path, pixels=pixels, format=fmt)

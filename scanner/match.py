@@ -1,0 +1,151 @@
+"""Stage 5: map each item read from the label onto the lexicon.
+
+Exact hits on a name or synonym come first (also for the parts of "Aqua/Water/Eau" and
+"Fragrance (Parfum)"), then fuzzy matching with rapidfuzz, whose cutoff rises as names get
+shorter and which never pairs names of very different length or with different numbers
+(PEG-40 is not PEG-100). Unknown silicones are classed by name rules. Below the cutoff an item
+stays unrecognised rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rapidfuzz import fuzz, process
+
+from lexicon import Entry, Lexicon, name_key
+
+from .models import IngredientItem, Match
+
+NO_FUZZY_BELOW = 5         # keys shorter than this must match exactly
+CLOSE_CALL = 6.0           # a runner-up within this many points is reported
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
+_LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
+_DIGITS = re.compile(r"\d+")
+_PAREN = re.compile(r"\(([^()]*)\)")
+
+FILM_SILICONE_ENDINGS = ("methicone", "iconol", "silsesquioxane", "siloxysilicate")
+VOLATILE_SILICONE = re.compile(r"^(cyclo\w*siloxane|disiloxane|trisiloxane|\w*trisiloxane)$")
+NOT_SILICONE = re.compile(r"silica|silicate|silane|silk")
+
+
+def fuzzy_cutoff(length: int) -> float:
+    """The score a fuzzy match needs: stricter for short names, where one letter is a lot."""
+    if length < NO_FUZZY_BELOW:
+        return 101.0
+    if length <= 7:
+        return 90.0
+    if length <= 12:
+        return 86.0
+    return 82.0
+
+
+def ocr_key(text: str) -> str:
+    """name_key with OCR's letter/digit mix-ups undone: a mostly-digit word reads as digits
+    ("Ceteareth-2O" -> "ceteareth 20"), a mostly-letter word as letters ("Dimeth1cone")."""
+    words = []
+    for word in name_key(text).split():
+        digits = sum(ch.isdigit() for ch in word)
+        if digits and digits * 2 >= len(word):
+            word = word.translate(_DIGIT_LOOKALIKES)
+        elif digits and len(word) >= 5 and word[0].isalpha():
+            word = word.translate(_LETTER_LOOKALIKES)
+        words.append(word)
+    return " ".join(words)
+
+
+def variants(raw: str) -> list[str]:
+    """The item, then its parts: without and inside parentheses, and split at slashes."""
+    out = [raw]
+    inside = _PAREN.findall(raw)
+    outside = _PAREN.sub(" ", raw)
+    out.append(outside)
+    out.extend(inside)
+    for piece in (raw, outside):
+        if "/" in piece:
+            out.extend(piece.split("/"))
+    seen: set[str] = set()
+    result = []
+    for v in out:
+        key = ocr_key(v)
+        if key and key not in seen:
+            seen.add(key)
+            result.append(key)
+    return result
+
+
+def silicone_rule(key: str) -> str | None:
+    """Class an unknown name by its silicone ending: film-forming, volatile, or None."""
+    compact = key.replace(" ", "")
+    if NOT_SILICONE.search(compact):
+        return None
+    last = key.split()[-1] if key else ""
+    if VOLATILE_SILICONE.match(last):
+        return "volatile_silicone"
+    if (compact.endswith(FILM_SILICONE_ENDINGS) or compact.endswith(("icone", "siloxane"))
+            or any(s in compact for s in ("dimethicone", "siloxy", "polysilicone"))):
+        return "film_forming_silicone"
+    return None
+
+
+class Matcher:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._keys: list[str] = list(lexicon.index)
+        self._entries: list[tuple[Entry, str]] = [lexicon.index[k] for k in self._keys]
+        self._digits = [_DIGITS.findall(k) for k in self._keys]
+
+    def match(self, item: IngredientItem) -> Match:
+        keys = variants(item.raw)
+        for key in keys:
+            hit = self.lexicon.index.get(key)
+            if hit:
+                return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
+        best_per_entry: dict[int, tuple[float, int]] = {}
+        for key in keys:
+            for idx, score in self._fuzzy(key):
+                entry_id = id(self._entries[idx][0])
+                if score > best_per_entry.get(entry_id, (-1.0, -1))[0]:
+                    best_per_entry[entry_id] = (score, idx)
+        ranked = sorted(best_per_entry.values(), reverse=True)
+        if ranked:
+            score, idx = ranked[0]
+            entry, surface = self._entries[idx]
+            close = None
+            if len(ranked) > 1 and score - ranked[1][0] <= CLOSE_CALL:
+                close = (self._entries[ranked[1][1]][0].name, round(ranked[1][0], 1))
+            return Match(item, entry, surface, round(score, 1), "fuzzy", entry.categories, close)
+        rule = silicone_rule(keys[0]) if keys else None
+        if rule:
+            return Match(item, None, None, 0.0, "rule", (rule,))
+        return Match(item, None, None, 0.0, "none")
+
+    def _fuzzy(self, key: str) -> list[tuple[int, float]]:
+        cutoff = fuzzy_cutoff(len(key))
+        if cutoff > 100:
+            return []
+        digits = _DIGITS.findall(key)
+        found = []
+        for _, score, idx in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8,
+                                             score_cutoff=cutoff):
+            choice = self._keys[idx]
+            if abs(len(key) - len(choice)) > max(2, len(choice) // 7):
+                continue  # never a short word onto a long name, nor "Amodimethicone" onto "Dimethicone"
+            if digits != self._digits[idx]:
+                continue  # PEG-40 is not PEG-100
+            found.append((idx, float(score)))
+        return found
+
+    def match_list(self, items: Sequence[IngredientItem]) -> tuple[Match, ...]:
+        """Match every item, then apply the rules that need the whole list."""
+        matches = [self.match(item) for item in items]
+        n = len(matches)
+        for i, m in enumerate(matches):
+            cats = m.categories
+            # An acid that is also a pH adjuster, in the tail of the list, is there for the pH.
+            if "ph_adjuster" in cats and m.item.position > max(5, n // 2):
+                matches[i] = replace(m, categories=tuple(
+                    c for c in cats if c not in ("aha", "bha", "pha")))
+        return tuple(matches)

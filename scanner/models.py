@@ -1,0 +1,181 @@
+"""The frozen records that flow between pipeline stages.
+
+load -> LoadedImage -> preprocess -> PreparedImage -> ocr -> OcrResult -> extract -> IngredientList
+-> match -> tuple[Match, ...] -> risk -> MiliaRisk -> report -> Report
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from lexicon import Entry
+
+Box = tuple[int, int, int, int]  # x, y, width, height in pixels
+
+
+def union_box(boxes: list[Box]) -> Box | None:
+    if not boxes:
+        return None
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+@dataclass(frozen=True, eq=False)
+class LoadedImage:
+    """A decoded photo, EXIF orientation applied, as 8-bit BGR pixels."""
+
+    path: Path
+    pixels: np.ndarray
+    format: str
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
+@dataclass(frozen=True, eq=False)
+class PreparedImage:
+    """The grayscale image handed to OCR, and the 3x3 homography from original to prepared."""
+
+    gray: np.ndarray
+    transform: np.ndarray
+    steps: tuple[str, ...] = ()
+
+    def to_original(self, box: Box) -> Box:
+        """Map a box in prepared coordinates back onto the original photo."""
+        x, y, w, h = box
+        corners = np.array([[x, y], [x + w, y], [x, y + h], [x + w, y + h]], dtype=np.float64)
+        inverse = np.linalg.inv(self.transform)
+        ones = np.ones((4, 1))
+        mapped = (inverse @ np.hstack([corners, ones]).T).T
+        pts = mapped[:, :2] / mapped[:, 2:3]
+        x0, y0 = np.floor(pts.min(axis=0))
+        x1, y1 = np.ceil(pts.max(axis=0))
+        return (int(x0), int(y0), int(x1 - x0), int(y1 - y0))
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    text: str
+    conf: float
+    box: Box
+    block: int
+    par: int
+    line: int
+
+    @property
+    def line_id(self) -> tuple[int, int, int]:
+        return (self.block, self.par, self.line)
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    engine: str
+    words: tuple[OcrWord, ...]
+    seconds: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """The words in reading order, one OCR line per text line, blank line between blocks."""
+        out: list[str] = []
+        prev: tuple[int, int, int] | None = None
+        for word in self.words:
+            if prev is None:
+                pass
+            elif word.line_id[:2] != prev[:2]:
+                out.append("\n\n")
+            elif word.line_id != prev:
+                out.append("\n")
+            else:
+                out.append(" ")
+            out.append(word.text)
+            prev = word.line_id
+        return "".join(out)
+
+    @property
+    def confidence(self) -> float:
+        confs = [w.conf for w in self.words if w.conf >= 0]
+        return round(sum(confs) / len(confs), 1) if confs else 0.0
+
+
+@dataclass(frozen=True)
+class IngredientItem:
+    """One ingredient as read from the label, before matching."""
+
+    position: int
+    raw: str
+    box: Box | None = None
+    may_contain: bool = False
+
+
+@dataclass(frozen=True)
+class IngredientList:
+    items: tuple[IngredientItem, ...]
+    header: str | None
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    """An item mapped onto the lexicon (entry None when nothing matched well enough)."""
+
+    item: IngredientItem
+    entry: Entry | None
+    matched: str | None
+    score: float
+    method: str  # exact | fuzzy | rule | none
+    categories: tuple[str, ...] = ()
+    runner_up: tuple[str, float] | None = None
+
+    @property
+    def name(self) -> str | None:
+        if self.entry is not None:
+            return self.entry.name
+        return None
+
+
+@dataclass(frozen=True)
+class RiskFactor:
+    """One ingredient's part in the risk: a driver or a mitigator."""
+
+    ingredient: str
+    position: int
+    category: str
+    label: str
+    contribution: float
+    evidence: str
+    sources: tuple[str, ...]
+    why: str
+    comedogenic: str | None = None
+
+
+@dataclass(frozen=True)
+class MiliaRisk:
+    score: int
+    level: str
+    drivers: tuple[RiskFactor, ...]
+    mitigators: tuple[RiskFactor, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class Report:
+    source: str
+    lexicon_version: str
+    matches: tuple[Match, ...]
+    risk: MiliaRisk
+    warnings: tuple[str, ...]
+    ocr_engine: str | None = None
+    ocr_confidence: float | None = None
+    ocr_text: str | None = None
+    timings: dict[str, float] = field(default_factory=dict, compare=False)

@@ -1,0 +1,30 @@
+"""Defaults in one place, and the validated options object both the CLI and the API use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import BadArgsError
+
+MAX_PIXELS = 80_000_000          # refuse decompression bombs above this many pixels
+MAX_FILE_BYTES = 200 * 1024 * 1024
+TESSERACT_TIMEOUT = 60.0         # seconds for one tesseract process
+TARGET_XHEIGHT = 22              # px; tesseract reads best with x-height around 20-30 px
+TESSERACT_LANG = "eng"
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    max_pixels: int = MAX_PIXELS
+    max_file_bytes: int = MAX_FILE_BYTES
+    tesseract_timeout: float = TESSERACT_TIMEOUT
+    target_xheight: int = TARGET_XHEIGHT
+    lang: str = TESSERACT_LANG
+
+    def __post_init__(self) -> None:
+        if self.max_pixels <= 0 or self.max_file_bytes <= 0:
+            raise BadArgsError("max_pixels and max_file_bytes must be positive")
+        if self.tesseract_timeout <= 0:
+            raise BadArgsError("the tesseract timeout must be positive")
+        if not 8 <= self.target_xheight <= 80:
+            raise BadArgsError("target_xheight must be between 8 and 80 pixels")

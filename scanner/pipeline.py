@@ -1,0 +1,117 @@
+"""The library API: a scan, read as the story of its stages.
+
+scan_image: load -> preprocess -> ocr -> extract -> match -> assess -> Report
+scan_text:                          extract -> match -> assess -> Report
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from lexicon import Lexicon, load_lexicon
+
+from .extract import extract_from_ocr, extract_from_text
+from .load import load_image
+from .match import Matcher
+from .models import IngredientList, LoadedImage, Match, PreparedImage, Report
+from .ocr import OcrEngine, TesseractEngine
+from .options import ScanOptions
+from .preprocess import preprocess
+from .risk import assess
+
+LOW_OCR_CONFIDENCE = 60.0
+
+_matchers: dict[int, Matcher] = {}
+
+
+def matcher_for(lexicon: Lexicon) -> Matcher:
+    """One matcher per lexicon per process (building its index is the costly part)."""
+    key = id(lexicon)
+    if key not in _matchers:
+        _matchers[key] = Matcher(lexicon)
+    return _matchers[key]
+
+
+def _match_warnings(matches: tuple[Match, ...]) -> list[str]:
+    warnings = []
+    unknown = [m.item.raw for m in matches if m.entry is None and m.method != "rule"]
+    if unknown:
+        shown = ", ".join(f"'{u}'" for u in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
+        warnings.append(f"{len(unknown)} of {len(matches)} ingredients were not recognised "
+                        f"({shown}); the risk may be understated.")
+    for m in matches:
+        if m.method == "rule":
+            warnings.append(f"'{m.item.raw}' is not in the lexicon; its name marks it as a "
+                            f"{m.categories[0].replace('_', ' ')}.")
+        if m.runner_up and m.entry is not None:
+            warnings.append(f"'{m.item.raw}' was read as {m.entry.name} ({m.score:.0f}), but could "
+                            f"be {m.runner_up[0]} ({m.runner_up[1]:.0f}); check the label.")
+    return warnings
+
+
+def analyse(ingredients: IngredientList, lexicon: Lexicon, source: str,
+            timings: dict[str, float]) -> Report:
+    start = time.perf_counter()
+    matches = matcher_for(lexicon).match_list(ingredients.items)
+    timings["match"] = time.perf_counter() - start
+    start = time.perf_counter()
+    risk = assess(matches, lexicon)
+    timings["assess"] = time.perf_counter() - start
+    warnings = [*ingredients.warnings, *_match_warnings(matches)]
+    return Report(source, lexicon.version, matches, risk, tuple(warnings), timings=timings)
+
+
+def _box_to_original(prepared: PreparedImage, image: LoadedImage,
+                     ingredients: IngredientList) -> IngredientList:
+    items = []
+    for item in ingredients.items:
+        if item.box is None:
+            items.append(item)
+            continue
+        x, y, w, h = prepared.to_original(item.box)
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(image.width, x + w), min(image.height, y + h)
+        items.append(replace(item, box=(x0, y0, max(0, x1 - x0), max(0, y1 - y0))))
+    return replace(ingredients, items=tuple(items))
+
+
+def scan_image(path: str | Path, options: ScanOptions | None = None,
+               engine: OcrEngine | None = None, lexicon: Lexicon | None = None) -> Report:
+    """Scan one label photo and return its report. Raises MiliaScanError subclasses."""
+    options = options or ScanOptions()
+    lexicon = lexicon or load_lexicon()
+    engine = engine or TesseractEngine(options)
+    timings: dict[str, float] = {}
+
+    start = time.perf_counter()
+    image = load_image(Path(path), options)
+    timings["load"] = time.perf_counter() - start
+    start = time.perf_counter()
+    prepared = preprocess(image, options)
+    timings["preprocess"] = time.perf_counter() - start
+    start = time.perf_counter()
+    ocr = engine.read(prepared)
+    timings["ocr"] = time.perf_counter() - start
+    start = time.perf_counter()
+    ingredients = _box_to_original(prepared, image, extract_from_ocr(ocr))
+    timings["extract"] = time.perf_counter() - start
+
+    report = analyse(ingredients, lexicon, str(path), timings)
+    warnings = list(report.warnings)
+    if ocr.confidence < LOW_OCR_CONFIDENCE:
+        warnings.insert(0, f"OCR confidence is low ({ocr.confidence:.0f}/100); parts of the list "
+                           "may be misread. A sharper, straighter, well-lit photo helps.")
+    return replace(report, warnings=tuple(warnings), ocr_engine=ocr.engine,
+                   ocr_confidence=ocr.confidence, ocr_text=ocr.text)
+
+
+def scan_text(text: str, source: str = "-", lexicon: Lexicon | None = None) -> Report:
+    """Analyse an ingredient list given as text (pasted, or from stdin)."""
+    lexicon = lexicon or load_lexicon()
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    ingredients = extract_from_text(text)
+    timings["extract"] = time.perf_counter() - start
+    return analyse(ingredients, lexicon, source, timings)

@@ -1,0 +1,62 @@
+"""Stage 7b: the readable terminal report, drawn with rich."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from lexicon import Lexicon, Role
+
+from .models import Match, Report
+from .risk import DISCLAIMER
+
+LEVEL_STYLE = {"low": "green", "moderate": "yellow", "high": "bold red"}
+
+
+def _row_style(match: Match, lexicon: Lexicon) -> str:
+    roles = {lexicon.categories[c].role for c in match.categories if c in lexicon.categories}
+    if Role.driver in roles:
+        return "red"
+    if Role.mitigator in roles:
+        return "green"
+    return "dim" if match.entry is None else ""
+
+
+def render(report: Report, lexicon: Lexicon, console: Console) -> None:
+    risk = report.risk
+    style = LEVEL_STYLE[risk.level]
+    head = Text.assemble(("Milia risk: ", "bold"), (f"{risk.level.upper()} ", style),
+                         (f"({risk.score}/100)", style), f"   {report.source}")
+    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+    for column in ("#", "ingredient", "read as", "match", "categories", "comedogenic"):
+        table.add_column(column, overflow="fold")
+    for m in report.matches:
+        rating = m.entry.comedogenic if m.entry else None
+        table.add_row(
+            str(m.item.position) + ("*" if m.item.may_contain else ""),
+            m.name or "[italic]unrecognised[/italic]",
+            Text(m.item.raw),
+            f"{m.score:.0f}" if m.entry else m.method,
+            ", ".join(m.categories),
+            str(rating) if rating else "",
+            style=_row_style(m, lexicon),
+        )
+    reasons = Text()
+    for title, factors in (("Raises risk", risk.drivers), ("Helps", risk.mitigators)):
+        if not factors:
+            continue
+        reasons.append(f"{title}:\n", style="bold")
+        for f in factors:
+            rating = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
+            reasons.append(f"  #{f.position} {f.ingredient}: {f.label}{rating} "
+                           f"[{f.evidence}; {', '.join(f.sources)}]\n")
+            reasons.append(f"     {f.why}\n", style="dim")
+    parts: list[Text | Table] = [head, Text(risk.summary), table]
+    if reasons:
+        parts.append(reasons)
+    for warning in report.warnings:
+        parts.append(Text(f"! {warning}", style="yellow"))
+    parts.append(Text(DISCLAIMER, style="italic dim"))
+    console.print(Panel(Group(*parts), title="milia-scan", subtitle=f"lexicon {report.lexicon_version}"))

@@ -1,0 +1,22 @@
+"""Shared fixtures: the shipped lexicon, sample paths, and small image files made on the fly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from lexicon import Lexicon, load_lexicon
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TIERS = ("flat", "phone", "curved", "hard")
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def sample_images(tier: str) -> list[Path]:
+    return sorted(p for p in (SAMPLES / tier).iterdir() if p.suffix != ".txt")
