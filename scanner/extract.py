@@ -159,6 +159,9 @@ def _split_items(text: str) -> list[tuple[int, int]]:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
+        elif ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() \
+                and text[i + 1].isdigit():
+            continue  # "1,2-Hexanediol"
         elif depth == 0 and (ch in _SEPARATORS or (
                 ch == "." and (i + 1 == len(text) or text[i + 1] == " ")
                 and not text[max(0, i - 1):i].isdigit())):

@@ -24,6 +24,8 @@ CLOSE_CALL = 6.0           # a runner-up within this many points is reported
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
+_BAR_AS_L = re.compile(r"(?<=[A-Za-z])[!|]")
+_COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _PAREN = re.compile(r"\(([^()]*)\)")
 
 FILM_SILICONE_ENDINGS = ("methicone", "iconol", "silsesquioxane", "siloxysilicate")
@@ -43,10 +45,12 @@ def fuzzy_cutoff(length: int) -> float:
 
 
 def ocr_key(text: str) -> str:
-    """name_key with OCR's letter/digit mix-ups undone: a mostly-digit word reads as digits
-    ("Ceteareth-2O" -> "ceteareth 20"), a mostly-letter word as letters ("Dimeth1cone")."""
+    """name_key with OCR's usual mix-ups undone: '!' or '|' after a letter is an l
+    ("Ceteary!"), a mostly-digit word reads as digits ("Ceteareth-2O"), a mostly-letter word as
+    letters ("Dimeth1cone"), and "Cl 77891" is the colour index "CI 77891"."""
+    text = _BAR_AS_L.sub("l", text)
     words = []
-    for word in name_key(text).split():
+    for word in _COLOUR_INDEX.sub(r"ci \1", name_key(text)).split():
         digits = sum(ch.isdigit() for ch in word)
         if digits and digits * 2 >= len(word):
             word = word.translate(_DIGIT_LOOKALIKES)
@@ -56,23 +60,21 @@ def ocr_key(text: str) -> str:
     return " ".join(words)
 
 
-def variants(raw: str) -> list[str]:
-    """The item, then its parts: without and inside parentheses, and split at slashes."""
-    out = [raw]
-    inside = _PAREN.findall(raw)
+def variants(raw: str) -> tuple[list[str], list[str]]:
+    """Keys to try: first the item as a whole, without and inside its parentheses; then, only
+    if those fail, its slash-separated parts ("Aqua/Water/Eau", but never "Dimethicone" out of
+    "Dimethicone/Vinyl Dimethicone Crosspolymer" while the whole still matches)."""
     outside = _PAREN.sub(" ", raw)
-    out.append(outside)
-    out.extend(inside)
-    for piece in (raw, outside):
-        if "/" in piece:
-            out.extend(piece.split("/"))
+    whole = [raw, outside, *_PAREN.findall(raw)]
+    parts = [part for piece in (raw, outside) if "/" in piece for part in piece.split("/")]
     seen: set[str] = set()
-    result = []
-    for v in out:
-        key = ocr_key(v)
-        if key and key not in seen:
-            seen.add(key)
-            result.append(key)
+    result: tuple[list[str], list[str]] = ([], [])
+    for group, texts in zip(result, (whole, parts), strict=True):
+        for text in texts:
+            key = ocr_key(text)
+            if key and key not in seen:
+                seen.add(key)
+                group.append(key)
     return result
 
 
@@ -98,7 +100,17 @@ class Matcher:
         self._digits = [_DIGITS.findall(k) for k in self._keys]
 
     def match(self, item: IngredientItem) -> Match:
-        keys = variants(item.raw)
+        whole, parts = variants(item.raw)
+        for keys in (whole, parts):
+            found = self._match_keys(item, keys)
+            if found is not None:
+                return found
+        rule = silicone_rule(whole[0]) if whole else None
+        if rule:
+            return Match(item, None, None, 0.0, "rule", (rule,))
+        return Match(item, None, None, 0.0, "none")
+
+    def _match_keys(self, item: IngredientItem, keys: list[str]) -> Match | None:
         for key in keys:
             hit = self.lexicon.index.get(key)
             if hit:
@@ -110,17 +122,14 @@ class Matcher:
                 if score > best_per_entry.get(entry_id, (-1.0, -1))[0]:
                     best_per_entry[entry_id] = (score, idx)
         ranked = sorted(best_per_entry.values(), reverse=True)
-        if ranked:
-            score, idx = ranked[0]
-            entry, surface = self._entries[idx]
-            close = None
-            if len(ranked) > 1 and score - ranked[1][0] <= CLOSE_CALL:
-                close = (self._entries[ranked[1][1]][0].name, round(ranked[1][0], 1))
-            return Match(item, entry, surface, round(score, 1), "fuzzy", entry.categories, close)
-        rule = silicone_rule(keys[0]) if keys else None
-        if rule:
-            return Match(item, None, None, 0.0, "rule", (rule,))
-        return Match(item, None, None, 0.0, "none")
+        if not ranked:
+            return None
+        score, idx = ranked[0]
+        entry, surface = self._entries[idx]
+        close = None
+        if len(ranked) > 1 and score - ranked[1][0] <= CLOSE_CALL:
+            close = (self._entries[ranked[1][1]][0].name, round(ranked[1][0], 1))
+        return Match(item, entry, surface, round(score, 1), "fuzzy", entry.categories, close)
 
     def _fuzzy(self, key: str) -> list[tuple[int, float]]:
         cutoff = fuzzy_cutoff(len(key))

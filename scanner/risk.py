@@ -7,6 +7,8 @@ The model (written out in the README):
   falling concentration, so the head of the list matters and the tail little.
 - rating_factor applies to the comedogenic classes: the midpoint of the 0-5 grade / 5 (a weak
   rabbit-ear prior), 0.6 when no grade is known.
+- Drivers whose link is only a hypothesis (silicones, comedogenic ratings) add up to at most
+  HYPOTHESIS_CAP, so on their own they can make a product moderate, never high.
 - Mitigators (retinoids, exfoliating acids, light humectants) add up the same way to M, and
   offset up to half of the drivers: net = D * (1 - min(0.5, M / 2)).
 - score = 100 * (1 - exp(-net / 1.5)); low below 30, moderate below 60, high from 60.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from lexicon import Category, Lexicon, Role
+from lexicon import Category, Evidence, Lexicon, Role
 
 from .models import Match, MiliaRisk, RiskFactor
 
@@ -25,6 +27,7 @@ MAY_CONTAIN_FACTOR = 0.3
 NO_RATING_FACTOR = 0.6
 RATED_CLASSES = ("comedogenic_ester", "comedogenic_oil")
 MAX_OFFSET = 0.5
+HYPOTHESIS_CAP = 1.2   # 100 * (1 - exp(-1.2 / 1.5)) = 55: moderate at most
 SCALE = 1.5
 MODERATE_FROM = 30
 HIGH_FROM = 60
@@ -105,7 +108,9 @@ def assess(matches: Sequence[Match], lexicon: Lexicon) -> MiliaRisk:
     mitigators = [f for m in matches if (f := _strongest(m, lexicon, Role.mitigator))]
     drivers.sort(key=lambda f: f.contribution, reverse=True)
     mitigators.sort(key=lambda f: f.contribution, reverse=True)
-    total = sum(f.contribution for f in drivers)
+    hypothesis = sum(f.contribution for f in drivers if f.evidence == Evidence.hypothesis)
+    total = sum(f.contribution for f in drivers if f.evidence != Evidence.hypothesis)
+    total += min(HYPOTHESIS_CAP, hypothesis)
     offset = min(MAX_OFFSET, sum(f.contribution for f in mitigators) / 2)
     net = total * (1 - offset)
     score = round(100 * (1 - math.exp(-net / SCALE)))

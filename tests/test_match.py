@@ -1,0 +1,182 @@
+"""Matching: tables of (as read from a label, expected canonical name or class)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lexicon import Lexicon, name_key
+from scanner.match import Matcher, fuzzy_cutoff, ocr_key, silicone_rule
+from scanner.models import IngredientItem
+
+
+@pytest.fixture(scope="module")
+def matcher(lexicon: Lexicon) -> Matcher:
+    return Matcher(lexicon)
+
+
+def _match(matcher: Matcher, raw: str, position: int = 1):  # type: ignore[no-untyped-def]
+    return matcher.match(IngredientItem(position, raw))
+
+
+EXACT = [
+    ("Aqua", "Water"), ("Aqua/Water/Eau", "Water"), ("Aqua (Water)", "Water"), ("Eau", "Water"),
+    ("Paraffinum Liquidum", "Mineral Oil"), ("PARAFFINUM LIQUIDUM", "Mineral Oil"),
+    ("Parfum (Fragrance)", "Fragrance"), ("Parfum", "Fragrance"),
+    ("Butyrospermum Parkii (Shea) Butter", None), ("Shea Butter", None),
+    ("Octyl Palmitate", "Ethylhexyl Palmitate"), ("Cera Alba", None),
+    ("Cera Microcristallina", None), ("Retinol", "Retinol"), ("Retinal", "Retinal"),
+    ("Caprylic/Capric Triglyceride", "Caprylic/Capric Triglyceride"),
+    ("1,2-Hexanediol", "1,2-Hexanediol"), ("PEG-100 Stearate", "PEG-100 Stearate"),
+]
+
+
+@pytest.mark.parametrize(("raw", "name"), EXACT)
+def test_exact_names_and_synonyms(matcher: Matcher, raw: str, name: str | None) -> None:
+    m = _match(matcher, raw)
+    assert m.method == "exact" and m.score == 100
+    if name is not None:
+        assert m.name == name
+
+
+def test_shea_names_are_one_entry(matcher: Matcher) -> None:
+    names = {_match(matcher, raw).name for raw in
+             ("Butyrospermum Parkii (Shea) Butter", "Shea Butter", "Butyrospermum Parkii Butter")}
+    assert len(names) == 1
+
+
+GARBLED = [
+    ("Ceteary! Alcohol", "Cetearyl Alcohol"),
+    ("Dimeth1cone", "Dimethicone"),
+    ("Tocophery! Acetate", "Tocopheryl Acetate"),
+    ("Cl 77891", "Titanium Dioxide"),
+    ("Ceteareth-2O", "Ceteareth-20"),
+    ("Cyclopentasiloxame", "Cyclopentasiloxane"),
+    ("Dimethicone/Viny| Dimethicone Crosspolymer", "Dimethicone/Vinyl Dimethicone Crosspolymer"),
+    ("Sodium Hyaluronatc", "Sodium Hyaluronate"),
+    ("Petrolatun", "Petrolatum"),
+    ("Cetyi Alcohol", "Cetyl Alcohol"),
+    ("Retin0l", "Retinol"),
+    ("Phenoxyethano1", "Phenoxyethanol"),
+    ("Glycerln", "Glycerin"),
+]
+
+
+@pytest.mark.parametrize(("raw", "name"), GARBLED)
+def test_ocr_garbled_names_resolve(matcher: Matcher, raw: str, name: str) -> None:
+    assert _match(matcher, raw).name == name
+
+
+NEVER = [
+    "Oil",            # a short word is never matched onto a long name
+    "Acid",
+    "PEG-40 Stearate Foo Bar Baz",
+    "Amodimethicone Foo",
+    "Xyzzy Quux",
+    "Directions",
+]
+
+
+@pytest.mark.parametrize("raw", NEVER)
+def test_no_guess_below_the_cutoff(matcher: Matcher, raw: str) -> None:
+    m = _match(matcher, raw)
+    assert m.entry is None or name_key(m.entry.name) == name_key(raw)
+
+
+def test_numbers_must_agree(matcher: Matcher) -> None:
+    # PEG-75 Stearate is not in the lexicon: it must not become PEG-40 or PEG-100 Stearate
+    assert _match(matcher, "PEG-40 Stearate").name == "PEG-40 Stearate"
+    assert _match(matcher, "PEG-75 Stearate").entry is None
+    assert _match(matcher, "Ceteareth-12").name == "Ceteareth-12"
+
+
+SALICYLATE_TRAPS = ["Ethylhexyl Salicylate", "Homosalate", "Benzyl Salicylate", "Octisalate"]
+
+
+@pytest.mark.parametrize("raw", SALICYLATE_TRAPS)
+def test_salicylate_traps_are_not_bhas(matcher: Matcher, raw: str) -> None:
+    m = _match(matcher, raw)
+    assert m.entry is not None and "bha" not in m.categories
+
+
+def test_salicylic_acid_is_a_bha(matcher: Matcher) -> None:
+    assert "bha" in _match(matcher, "Salicylic Acid").categories
+
+
+def test_retinol_and_retinal_are_different_entries(matcher: Matcher) -> None:
+    retinol, retinal = _match(matcher, "Retinol"), _match(matcher, "Retinal")
+    assert retinol.entry is not retinal.entry
+    assert "retinoid" in retinol.categories and "retinoid" in retinal.categories
+
+
+@pytest.mark.parametrize("raw", ["Silica", "Silica Silylate", "Magnesium Aluminum Silicate",
+                                 "Triethoxycaprylylsilane"])
+def test_silica_and_silicates_are_not_silicones(matcher: Matcher, raw: str) -> None:
+    cats = _match(matcher, raw).categories
+    assert "film_forming_silicone" not in cats and "volatile_silicone" not in cats
+
+
+RULES = [
+    ("Bis-Hydroxyethoxypropyl Dimethicone Zeta", "film_forming_silicone"),
+    ("Lauryl Polyglyceryl-3 Polydimethylsiloxyethyl Dimethicone", "film_forming_silicone"),
+    ("Cyclooctasiloxane", "volatile_silicone"),
+    ("Hexyl Trisiloxane", "volatile_silicone"),
+    ("Stearoxymethicone", "film_forming_silicone"),
+    ("Silica Dimethyl Silylate", None),
+    ("Sodium Silicate", None),
+    ("Hydrolyzed Silk", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "category"), RULES)
+def test_silicone_name_rules(raw: str, category: str | None) -> None:
+    assert silicone_rule(ocr_key(raw)) == category
+
+
+def test_unknown_silicone_is_classed_by_rule(matcher: Matcher) -> None:
+    m = _match(matcher, "Bis-Hydroxyethoxypropyl Dimethicone Zeta")
+    assert m.entry is None and m.method == "rule" and m.categories == ("film_forming_silicone",)
+
+
+def test_close_calls_report_the_alternative(matcher: Matcher) -> None:
+    m = _match(matcher, "Ceramide MP")  # one letter from Ceramide AP and from Ceramide NP
+    assert m.entry is not None and m.runner_up is not None
+    assert {m.entry.name, m.runner_up[0]} == {"Ceramide AP", "Ceramide NP"}
+
+
+def test_a_letter_between_retinol_and_retinal_stays_unrecognised(matcher: Matcher) -> None:
+    assert _match(matcher, "Retinxl").entry is None
+
+
+def test_citric_acid_in_the_tail_is_a_ph_adjuster(matcher: Matcher) -> None:
+    names = ["Water", "Glycerin", "Citric Acid"] + ["Xanthan Gum"] * 7 + ["Citric Acid"]
+    matches = matcher.match_list([IngredientItem(i + 1, n) for i, n in enumerate(names)])
+    assert "aha" in matches[2].categories
+    assert "aha" not in matches[10].categories and "ph_adjuster" in matches[10].categories
+
+
+@pytest.mark.parametrize("length", range(1, 40))
+def test_cutoff_never_falls_as_names_get_shorter(length: int) -> None:
+    assert fuzzy_cutoff(length) >= fuzzy_cutoff(length + 1)
+
+
+@given(st.text(max_size=60))
+def test_name_key_is_idempotent_and_plain(text: str) -> None:
+    key = name_key(text)
+    assert name_key(key) == key
+    assert key == key.strip() and "  " not in key
+    assert all(ch.isalnum() or ch == " " for ch in key)
+
+
+@given(st.text(alphabet=st.characters(codec="ascii", categories=["L", "N", "P", "Zs"]),
+               max_size=40))
+def test_name_key_ignores_case_and_spacing(text: str) -> None:
+    assert name_key(text.upper()) == name_key(text.lower())
+    assert name_key("  " + text.replace(" ", "   ") + " ") == name_key(text)
+
+
+@given(st.text(max_size=40))
+def test_ocr_key_is_stable(text: str) -> None:
+    once = ocr_key(text)
+    assert ocr_key(once) == once
