@@ -15,9 +15,9 @@ KEY_CLASSES = ("film_forming_silicone", "heavy_occlusive")
 
 @dataclass(frozen=True)
 class Truth:
-    names: tuple[str, ...]          # canonical names, in label order
-    key_names: tuple[str, ...]      # those that are film-forming silicones or heavy occlusives
-    unresolved: tuple[str, ...]     # truth lines the lexicon cannot name exactly
+    names: tuple[str, ...]  # canonical names, in label order
+    key_names: tuple[str, ...]  # those that are film-forming silicones or heavy occlusives
+    unresolved: tuple[str, ...]  # truth lines the lexicon cannot name exactly
 
 
 def truth_path(image: Path) -> Path:
@@ -41,8 +41,8 @@ def load_truth(image: Path, lexicon: Lexicon, matcher: Matcher) -> Truth:
 @dataclass(frozen=True)
 class Score:
     truth: int
-    found: int          # truth names recognised (multiset intersection)
-    predicted: int      # recognised names in the report
+    found: int  # truth names recognised (multiset intersection)
+    predicted: int  # recognised names in the report
     key_truth: int
     key_found: int
 
@@ -73,5 +73,9 @@ def score(report: Report | None, truth: Truth) -> Score:
 
 
 def total(scores: list[Score]) -> Score:
-    return Score(*(sum(getattr(s, f) for s in scores)
-                   for f in ("truth", "found", "predicted", "key_truth", "key_found")))
+    return Score(
+        *(
+            sum(getattr(s, f) for s in scores)
+            for f in ("truth", "found", "predicted", "key_truth", "key_found")
+        )
+    )

@@ -25,8 +25,14 @@ TIERS = ("flat", "phone", "curved", "hard")
 def plain_pass_seconds(image: Path) -> float:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     start = time.perf_counter()
-    subprocess.run(["tesseract", str(image), "-"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+    subprocess.run(
+        ["tesseract", str(image), "-"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+    )
     return time.perf_counter() - start
 
 
@@ -52,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         for image in images:
             truth = load_truth(image, lexicon, matcher)
             if truth.unresolved:
-                print(f"warning: {image.name}: truth names not in the lexicon: {truth.unresolved}",
-                      file=sys.stderr)
+                print(
+                    f"warning: {image.name}: truth names not in the lexicon: {truth.unresolved}",
+                    file=sys.stderr,
+                )
             start = time.perf_counter()
             try:
                 report = scan_image(image, lexicon=lexicon)
@@ -65,38 +73,66 @@ def main(argv: list[str] | None = None) -> int:
             plain.append(plain_pass_seconds(image))
             s = score(report, truth)
             scores.append(s)
-            per_image.append({"tier": tier, "image": image.name, "recall": s.recall,
-                              "precision": s.precision, "key_recall": s.key_recall,
-                              "seconds": ours[-1], "plain_seconds": plain[-1], "error": error})
+            per_image.append(
+                {
+                    "tier": tier,
+                    "image": image.name,
+                    "recall": s.recall,
+                    "precision": s.precision,
+                    "key_recall": s.key_recall,
+                    "seconds": ours[-1],
+                    "plain_seconds": plain[-1],
+                    "error": error,
+                }
+            )
             if args.verbose:
-                print(f"  {tier:7} {image.name:28} recall {s.recall:.2f} precision "
-                      f"{s.precision:.2f} key {s.key_recall:.2f}  {ours[-1]:.2f}s "
-                      f"(plain {plain[-1]:.2f}s){'  ' + error if error else ''}")
+                print(
+                    f"  {tier:7} {image.name:28} recall {s.recall:.2f} precision "
+                    f"{s.precision:.2f} key {s.key_recall:.2f}  {ours[-1]:.2f}s "
+                    f"(plain {plain[-1]:.2f}s){'  ' + error if error else ''}"
+                )
         if not images:
             continue
         t = total(scores)
-        rows.append({
-            "tier": tier, "images": len(images), "failed": failures,
-            "recall": t.recall, "precision": t.precision, "key_recall": t.key_recall,
-            "median_s": statistics.median(ours), "plain_median_s": statistics.median(plain),
-            "ratio": statistics.median(o / p for o, p in zip(ours, plain, strict=True)),
-        })
+        rows.append(
+            {
+                "tier": tier,
+                "images": len(images),
+                "failed": failures,
+                "recall": t.recall,
+                "precision": t.precision,
+                "key_recall": t.key_recall,
+                "median_s": statistics.median(ours),
+                "plain_median_s": statistics.median(plain),
+                "ratio": statistics.median(o / p for o, p in zip(ours, plain, strict=True)),
+            }
+        )
 
-    header = (f"{'tier':8}{'images':>7}{'failed':>7}{'recall':>8}{'precision':>10}"
-              f"{'sil+occ':>9}{'s/img':>8}{'plain s':>9}{'ratio':>7}")
+    header = (
+        f"{'tier':8}{'images':>7}{'failed':>7}{'recall':>8}{'precision':>10}"
+        f"{'sil+occ':>9}{'s/img':>8}{'plain s':>9}{'ratio':>7}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r['tier']:8}{r['images']:>7}{r['failed']:>7}{r['recall']:>8.3f}"
-              f"{r['precision']:>10.3f}{r['key_recall']:>9.3f}{r['median_s']:>8.2f}"
-              f"{r['plain_median_s']:>9.2f}{r['ratio']:>7.2f}")
-    print("recall/precision: recognised canonical names vs the truth files; sil+occ: recall of "
-          "film-forming silicones and heavy occlusives; s/img: median seconds of a full scan; "
-          "plain s: median of `OMP_THREAD_LIMIT=1 tesseract IMAGE -`; ratio: median per-image "
-          "ratio of the two.")
+        print(
+            f"{r['tier']:8}{r['images']:>7}{r['failed']:>7}{r['recall']:>8.3f}"
+            f"{r['precision']:>10.3f}{r['key_recall']:>9.3f}{r['median_s']:>8.2f}"
+            f"{r['plain_median_s']:>9.2f}{r['ratio']:>7.2f}"
+        )
+    print(
+        "recall/precision: recognised canonical names vs the truth files; sil+occ: recall of "
+        "film-forming silicones and heavy occlusives; s/img: median seconds of a full scan; "
+        "plain s: median of `OMP_THREAD_LIMIT=1 tesseract IMAGE -`; ratio: median per-image "
+        "ratio of the two."
+    )
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"lexicon_version": lexicon.version, "tiers": rows,
-                                     "images": per_image}, indent=2), encoding="utf-8")
+    args.json.write_text(
+        json.dumps(
+            {"lexicon_version": lexicon.version, "tiers": rows, "images": per_image}, indent=2
+        ),
+        encoding="utf-8",
+    )
     return 0
 
 

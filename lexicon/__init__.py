@@ -5,6 +5,15 @@ from .model import Category, Entry, Evidence, Rating, Role, Source
 from .names import name_key
 
 __all__ = [
-    "DATA_DIR", "Category", "Entry", "Evidence", "Lexicon", "Rating", "Role", "Source",
-    "load_lexicon", "load_lexicon_from", "name_key",
+    "DATA_DIR",
+    "Category",
+    "Entry",
+    "Evidence",
+    "Lexicon",
+    "Rating",
+    "Role",
+    "Source",
+    "load_lexicon",
+    "load_lexicon_from",
+    "name_key",
 ]

@@ -17,7 +17,14 @@ from .names import name_key
 
 DATA_DIR = Path(__file__).parent / "data"
 INGREDIENT_COLUMNS = (
-    "name", "synonyms", "categories", "comedogenic", "irritancy", "rating_source", "sources", "note",
+    "name",
+    "synonyms",
+    "categories",
+    "comedogenic",
+    "irritancy",
+    "rating_source",
+    "sources",
+    "note",
 )
 SOURCE_COLUMNS = ("id", "kind", "citation")
 _RATING = re.compile(r"^([0-5])(?:\s*-\s*([0-5]))?$")
@@ -99,8 +106,10 @@ def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Categor
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LexiconError(f"{path}: {exc}") from exc
-    lines = {m.group(1): text.count("\n", 0, m.start()) + 1
-             for m in re.finditer(r"^\[([a-z0-9_]+)\]", text, re.M)}
+    lines = {
+        m.group(1): text.count("\n", 0, m.start()) + 1
+        for m in re.finditer(r"^\[([a-z0-9_]+)\]", text, re.M)
+    }
     categories: dict[str, Category] = {}
     for cid, spec in data.items():
         line = lines.get(cid, 1)
@@ -121,8 +130,9 @@ def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Categor
             try:
                 evidence = Evidence(spec.get("evidence", ""))
             except ValueError:
-                raise _fail(path, line,
-                            f"{cid}: evidence must be established, reported or hypothesis") from None
+                raise _fail(
+                    path, line, f"{cid}: evidence must be established, reported or hypothesis"
+                ) from None
             if not spec.get("sources"):
                 raise _fail(path, line, f"{cid}: a {role} must cite sources")
             if not spec.get("why"):
@@ -131,13 +141,20 @@ def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Categor
         for sid in cat_sources:
             if sid not in sources:
                 raise _fail(path, line, f"{cid}: unknown source id {sid!r}")
-        categories[cid] = Category(cid, role, spec.get("label", cid), weight, evidence,
-                                   cat_sources, spec.get("why", ""))
+        categories[cid] = Category(
+            cid, role, spec.get("label", cid), weight, evidence, cat_sources, spec.get("why", "")
+        )
     return categories
 
 
-def parse_entry(path: Path, line: int, row: dict[str, str], categories: dict[str, Category],
-                sources: dict[str, Source], origin: str = "curated") -> Entry:
+def parse_entry(
+    path: Path,
+    line: int,
+    row: dict[str, str],
+    categories: dict[str, Category],
+    sources: dict[str, Source],
+    origin: str = "curated",
+) -> Entry:
     """Validate one ingredient row and build its entry."""
     if not row["name"]:
         raise _fail(path, line, "name is empty")
@@ -158,8 +175,18 @@ def parse_entry(path: Path, line: int, row: dict[str, str], categories: dict[str
             raise _fail(path, line, f"{row['name']}: unknown source id {sid!r}")
     if any(categories[c].role is not Role.neutral for c in cats) and not entry_sources:
         raise _fail(path, line, f"{row['name']}: a risky or helpful entry must cite sources")
-    return Entry(row["name"], _split(row["synonyms"]), cats, comedogenic, irritancy,
-                 rating_source, entry_sources, row["note"], line, origin)
+    return Entry(
+        row["name"],
+        _split(row["synonyms"]),
+        cats,
+        comedogenic,
+        irritancy,
+        rating_source,
+        entry_sources,
+        row["note"],
+        line,
+        origin,
+    )
 
 
 def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]]:
@@ -171,8 +198,11 @@ def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]
                 raise _fail(path, entry.line, f"{surface!r} has no letters or digits")
             if key in index and index[key][0] is not entry:
                 other = index[key][0]
-                raise _fail(path, entry.line,
-                            f"{surface!r} is already a name of {other.name!r} (line {other.line})")
+                raise _fail(
+                    path,
+                    entry.line,
+                    f"{surface!r} is already a name of {other.name!r} (line {other.line})",
+                )
             index[key] = (entry, surface)
     return index
 
@@ -182,13 +212,17 @@ def load_lexicon_from(data_dir: Path) -> Lexicon:
     sources = load_sources(data_dir / "sources.csv")
     categories = load_categories(data_dir / "categories.toml", sources)
     path = data_dir / "ingredients.csv"
-    entries = [parse_entry(path, line, row, categories, sources)
-               for line, row in _csv_rows(path, INGREDIENT_COLUMNS)]
+    entries = [
+        parse_entry(path, line, row, categories, sources)
+        for line, row in _csv_rows(path, INGREDIENT_COLUMNS)
+    ]
     index = build_index(path, entries)
     try:
         version = (data_dir / "VERSION").read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise LexiconError(f"{data_dir / 'VERSION'}: cannot read the lexicon version: {exc}") from exc
+        raise LexiconError(
+            f"{data_dir / 'VERSION'}: cannot read the lexicon version: {exc}"
+        ) from exc
     return Lexicon(version, tuple(entries), categories, sources, index)
 
 

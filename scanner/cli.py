@@ -39,8 +39,9 @@ class MiliaGroup(click.Group):
         except Exception as exc:  # an internal bug: say so, and how to see more
             if ctx.meta.get("verbose"):
                 traceback.print_exc()
-            click.echo(f"milia-scan: internal error: {exc!r} (run with -v for the traceback)",
-                       err=True)
+            click.echo(
+                f"milia-scan: internal error: {exc!r} (run with -v for the traceback)", err=True
+            )
             ctx.exit(int(ExitCode.other_error))
 
 
@@ -50,10 +51,23 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bo
 
 
 def output_options(func: F) -> F:
-    func = click.option("-v", "--verbose", is_flag=True, expose_value=False, is_eager=True,
-                        callback=_set_verbose, help="Show timings and tracebacks.")(func)
-    func = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True, help="Readable report, or the milia-scan/1 JSON.")(func)
+    func = click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_verbose,
+        help="Show timings and tracebacks.",
+    )(func)
+    func = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "json"]),
+        default="text",
+        show_default=True,
+        help="Readable report, or the milia-scan/1 JSON.",
+    )(func)
     return func
 
 

@@ -18,14 +18,56 @@ from .errors import NoIngredientListError
 from .models import Box, IngredientItem, IngredientList, OcrResult, union_box
 
 HEADER_WORDS = (
-    "ingredients", "ingredient", "inci", "inhaltsstoffe", "ingredientes", "ingredienti",
-    "composition", "bestandteile", "ingredienten", "ingredienser", "skladniki", "sklad",
+    "ingredients",
+    "ingredient",
+    "inci",
+    "inhaltsstoffe",
+    "ingredientes",
+    "ingredienti",
+    "composition",
+    "bestandteile",
+    "ingredienten",
+    "ingredienser",
+    "skladniki",
+    "sklad",
 )
 STOP_WORDS = (
-    "directions", "direction", "how", "usage", "use", "apply", "warning", "warnings", "caution",
-    "cautions", "precautions", "attention", "made", "manufactured", "mfd", "distributed", "dist",
-    "batch", "lot", "exp", "expiry", "expires", "net", "keep", "for", "store", "storage", "www",
-    "mode", "conseils", "anwendung", "hergestellt", "fabrique", "produced", "packed", "product",
+    "directions",
+    "direction",
+    "how",
+    "usage",
+    "use",
+    "apply",
+    "warning",
+    "warnings",
+    "caution",
+    "cautions",
+    "precautions",
+    "attention",
+    "made",
+    "manufactured",
+    "mfd",
+    "distributed",
+    "dist",
+    "batch",
+    "lot",
+    "exp",
+    "expiry",
+    "expires",
+    "net",
+    "keep",
+    "for",
+    "store",
+    "storage",
+    "www",
+    "mode",
+    "conseils",
+    "anwendung",
+    "hergestellt",
+    "fabrique",
+    "produced",
+    "packed",
+    "product",
 )
 _MAY_CONTAIN = re.compile(
     r"(?:[\[(]\s*)?(?:\+\s*/\s*-|±)?\s*(?:may\s*contain|peut\s*contenir|kann\s*enthalten|"
@@ -99,15 +141,19 @@ def _header_spans(tokens: list[Token]) -> list[int]:
 def _is_stop(tokens: list[Token], i: int) -> bool:
     tok = tokens[i]
     prev = tokens[i - 1] if i else None
-    at_boundary = (prev is None or tok.line != prev.line or prev.text.endswith((".", ":"))
-                   or tok.text.endswith(":"))
+    at_boundary = (
+        prev is None
+        or tok.line != prev.line
+        or prev.text.endswith((".", ":"))
+        or tok.text.endswith(":")
+    )
     return at_boundary and (_is_word(tok.text.rstrip(":"), STOP_WORDS) or is_header(tok.text))
 
 
 def _looks_like_sentence(tokens: list[Token], i: int) -> bool:
     """After a full stop: does the text from i run as a sentence (4+ words, no comma)?"""
     words = 0
-    for tok in tokens[i:i + 12]:
+    for tok in tokens[i : i + 12]:
         words += 1
         if "," in tok.text or ";" in tok.text:
             return False
@@ -121,9 +167,16 @@ def _list_end(tokens: list[Token], start: int) -> int:
         if i > start and _is_stop(tokens, i):
             return i
         prev = tokens[i - 1]
-        if i > start and prev.text.endswith(".") and not prev.text[-2:-1].isdigit() and (
-                tokens[i].block != prev.block or tokens[i].text[:1] in "*†"
-                or _looks_like_sentence(tokens, i)):
+        if (
+            i > start
+            and prev.text.endswith(".")
+            and not prev.text[-2:-1].isdigit()
+            and (
+                tokens[i].block != prev.block
+                or tokens[i].text[:1] in "*†"
+                or _looks_like_sentence(tokens, i)
+            )
+        ):
             return i
     return len(tokens)
 
@@ -159,12 +212,18 @@ def _split_items(text: str) -> list[tuple[int, int]]:
             depth += 1
         elif ch in ")]}":
             depth = max(0, depth - 1)
-        elif ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() \
-                and text[i + 1].isdigit():
+        elif (
+            ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        ):
             continue  # "1,2-Hexanediol"
-        elif depth == 0 and (ch in _SEPARATORS or (
-                ch == "." and (i + 1 == len(text) or text[i + 1] == " ")
-                and not text[max(0, i - 1):i].isdigit())):
+        elif depth == 0 and (
+            ch in _SEPARATORS
+            or (
+                ch == "."
+                and (i + 1 == len(text) or text[i + 1] == " ")
+                and not text[max(0, i - 1) : i].isdigit()
+            )
+        ):
             spans.append((begin, i))
             begin = i + 1
     spans.append((begin, len(text)))
@@ -220,8 +279,9 @@ def _comma_block(tokens: list[Token]) -> tuple[int, int] | None:
     blocks: dict[tuple[int, int], list[int]] = {}
     for i, tok in enumerate(tokens):
         blocks.setdefault(tok.block, []).append(i)
-    best = max(blocks.values(), key=lambda idx: sum(tokens[i].text.count(",") for i in idx),
-               default=None)
+    best = max(
+        blocks.values(), key=lambda idx: sum(tokens[i].text.count(",") for i in idx), default=None
+    )
     if best is None or sum(tokens[i].text.count(",") for i in best) < 3:
         return None
     return best[0], best[-1] + 1
@@ -233,23 +293,27 @@ def extract_ingredients(tokens: list[Token], *, pasted: bool = False) -> Ingredi
     span = _best_list(tokens)
     header = None
     if span is not None:
-        header = next((t.text for t in reversed(tokens[:span[0]]) if is_header(t.text)), None)
+        header = next((t.text for t in reversed(tokens[: span[0]]) if is_header(t.text)), None)
     elif pasted and tokens:
         span = (0, _list_end(tokens, 0))
     else:
         span = _comma_block(tokens)
         if span is not None:
-            warnings.append("No 'Ingredients' header was found; the comma-separated block of text "
-                            "was read as the ingredient list.")
+            warnings.append(
+                "No 'Ingredients' header was found; the comma-separated block of text "
+                "was read as the ingredient list."
+            )
     if span is None:
         raise NoIngredientListError(
             "no ingredient list found: the text has no 'Ingredients' header and no comma-separated "
-            "list; photograph the ingredient panel closer and straighter")
-    items = _items(tokens[span[0]:span[1]])
+            "list; photograph the ingredient panel closer and straighter"
+        )
+    items = _items(tokens[span[0] : span[1]])
     if not items:
         raise NoIngredientListError(
             "an 'Ingredients' header was found but no ingredients after it; photograph the whole "
-            "ingredient panel")
+            "ingredient panel"
+        )
     return IngredientList(tuple(items), header, tuple(warnings))
 
 
@@ -260,7 +324,10 @@ def extract_from_ocr(result: OcrResult) -> IngredientList:
 def extract_from_text(text: str) -> IngredientList:
     """A pasted list: one per line or comma-separated, with or without a header."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if len(lines) > 1 and not any("," in ln or ";" in ln for ln in lines) \
-            and not any(is_header(w) for w in text.split()):
+    if (
+        len(lines) > 1
+        and not any("," in ln or ";" in ln for ln in lines)
+        and not any(is_header(w) for w in text.split())
+    ):
         text = ", ".join(lines)  # one ingredient per line
     return extract_ingredients(tokens_from_text(text), pasted=True)

@@ -34,8 +34,10 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
         raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
     if size > options.max_file_bytes:
         raise InputFileError(
-            f"{path}: the file is {size / 1e6:.0f} MB, over the {options.max_file_bytes / 1e6:.0f} MB "
-            "limit; export a smaller JPEG")
+            f"{path}: the file is {size / 1e6:.0f} MB, over the "
+            f"{options.max_file_bytes / 1e6:.0f} MB "
+            "limit; export a smaller JPEG"
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -43,12 +45,14 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
                 fmt = img.format or "unknown"
                 if fmt not in SUPPORTED_FORMATS:
                     raise InputFileError(
-                        f"{path}: {fmt} images are not supported; use JPEG, PNG, TIFF, WebP or BMP")
+                        f"{path}: {fmt} images are not supported; use JPEG, PNG, TIFF, WebP or BMP"
+                    )
                 width, height = img.size
                 if width * height > options.max_pixels:
                     raise InputFileError(
                         f"{path}: {width}x{height} pixels is over the limit of "
-                        f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first")
+                        f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first"
+                    )
                 img.load()
                 oriented = ImageOps.exif_transpose(img)
                 rgb = oriented.convert("RGB")
@@ -63,9 +67,11 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputFileError(
             f"{path}: the image has too many pixels to decode safely (over "
-            f"{options.max_pixels / 1e6:.0f} megapixels); resize the photo first") from None
+            f"{options.max_pixels / 1e6:.0f} megapixels); resize the photo first"
+        ) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise InputFileError(
-            f"{path}: the image is corrupt or truncated ({exc}); copy the photo again") from None
+            f"{path}: the image is corrupt or truncated ({exc}); copy the photo again"
+        ) from None
     pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])  # RGB -> BGR for OpenCV
     return LoadedImage(path=path, pixels=pixels, format=fmt)

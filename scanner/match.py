@@ -19,8 +19,8 @@ from lexicon import Entry, Lexicon, name_key
 
 from .models import IngredientItem, Match
 
-NO_FUZZY_BELOW = 5         # keys shorter than this must match exactly
-CLOSE_CALL = 6.0           # a runner-up within this many points is reported
+NO_FUZZY_BELOW = 5  # keys shorter than this must match exactly
+CLOSE_CALL = 6.0  # a runner-up within this many points is reported
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
@@ -86,8 +86,11 @@ def silicone_rule(key: str) -> str | None:
     last = key.split()[-1] if key else ""
     if VOLATILE_SILICONE.match(last):
         return "volatile_silicone"
-    if (compact.endswith(FILM_SILICONE_ENDINGS) or compact.endswith(("icone", "siloxane"))
-            or any(s in compact for s in ("dimethicone", "siloxy", "polysilicone"))):
+    if (
+        compact.endswith(FILM_SILICONE_ENDINGS)
+        or compact.endswith(("icone", "siloxane"))
+        or any(s in compact for s in ("dimethicone", "siloxy", "polysilicone"))
+    ):
         return "film_forming_silicone"
     return None
 
@@ -137,11 +140,12 @@ class Matcher:
             return []
         digits = _DIGITS.findall(key)
         found = []
-        for _, score, idx in process.extract(key, self._keys, scorer=fuzz.ratio, limit=8,
-                                             score_cutoff=cutoff):
+        for _, score, idx in process.extract(
+            key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+        ):
             choice = self._keys[idx]
             if abs(len(key) - len(choice)) > max(2, len(choice) // 7):
-                continue  # never a short word onto a long name, nor "Amodimethicone" onto "Dimethicone"
+                continue  # never a short word onto a long name ("Amodimethicone")
             if digits != self._digits[idx]:
                 continue  # PEG-40 is not PEG-100
             found.append((idx, float(score)))
@@ -155,6 +159,7 @@ class Matcher:
             cats = m.categories
             # An acid that is also a pH adjuster, in the tail of the list, is there for the pH.
             if "ph_adjuster" in cats and m.item.position > max(5, n // 2):
-                matches[i] = replace(m, categories=tuple(
-                    c for c in cats if c not in ("aha", "bha", "pha")))
+                matches[i] = replace(
+                    m, categories=tuple(c for c in cats if c not in ("aha", "bha", "pha"))
+                )
         return tuple(matches)

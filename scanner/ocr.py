@@ -35,15 +35,21 @@ def parse_tsv(tsv: str, engine: str = "tesseract", seconds: float = 0.0) -> OcrR
         text = row[col["text"]].strip()
         if not text:
             continue
-        words.append(OcrWord(
-            text=text,
-            conf=float(row[col["conf"]]),
-            box=(int(row[col["left"]]), int(row[col["top"]]),
-                 int(row[col["width"]]), int(row[col["height"]])),
-            block=int(row[col["block_num"]]),
-            par=int(row[col["par_num"]]),
-            line=int(row[col["line_num"]]),
-        ))
+        words.append(
+            OcrWord(
+                text=text,
+                conf=float(row[col["conf"]]),
+                box=(
+                    int(row[col["left"]]),
+                    int(row[col["top"]]),
+                    int(row[col["width"]]),
+                    int(row[col["height"]]),
+                ),
+                block=int(row[col["block_num"]]),
+                par=int(row[col["par_num"]]),
+                line=int(row[col["line_num"]]),
+            )
+        )
     return OcrResult(engine, tuple(words), seconds)
 
 
@@ -55,6 +61,7 @@ class TesseractEngine:
 
     def read(self, image: PreparedImage) -> OcrResult:
         start = time.perf_counter()
-        tsv = tesseract.run_tsv(image.gray, lang=self.options.lang,
-                                timeout=self.options.tesseract_timeout)
+        tsv = tesseract.run_tsv(
+            image.gray, lang=self.options.lang, timeout=self.options.tesseract_timeout
+        )
         return parse_tsv(tsv, self.name, time.perf_counter() - start)

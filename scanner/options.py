@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from .errors import BadArgsError
 
-MAX_PIXELS = 80_000_000          # refuse decompression bombs above this many pixels
+MAX_PIXELS = 80_000_000  # refuse decompression bombs above this many pixels
 MAX_FILE_BYTES = 200 * 1024 * 1024
-TESSERACT_TIMEOUT = 60.0         # seconds for one tesseract process
-TARGET_XHEIGHT = 22              # px; tesseract reads best with x-height around 20-30 px
+TESSERACT_TIMEOUT = 60.0  # seconds for one tesseract process
+TARGET_XHEIGHT = 22  # px; tesseract reads best with x-height around 20-30 px
 TESSERACT_LANG = "eng"
 
 

@@ -39,20 +39,27 @@ def _match_warnings(matches: tuple[Match, ...]) -> list[str]:
     unknown = [m.item.raw for m in matches if m.entry is None and m.method != "rule"]
     if unknown:
         shown = ", ".join(f"'{u}'" for u in unknown[:5]) + (" ..." if len(unknown) > 5 else "")
-        warnings.append(f"{len(unknown)} of {len(matches)} ingredients were not recognised "
-                        f"({shown}); the risk may be understated.")
+        warnings.append(
+            f"{len(unknown)} of {len(matches)} ingredients were not recognised "
+            f"({shown}); the risk may be understated."
+        )
     for m in matches:
         if m.method == "rule":
-            warnings.append(f"'{m.item.raw}' is not in the lexicon; its name marks it as a "
-                            f"{m.categories[0].replace('_', ' ')}.")
+            warnings.append(
+                f"'{m.item.raw}' is not in the lexicon; its name marks it as a "
+                f"{m.categories[0].replace('_', ' ')}."
+            )
         if m.runner_up and m.entry is not None:
-            warnings.append(f"'{m.item.raw}' was read as {m.entry.name} ({m.score:.0f}), but could "
-                            f"be {m.runner_up[0]} ({m.runner_up[1]:.0f}); check the label.")
+            warnings.append(
+                f"'{m.item.raw}' was read as {m.entry.name} ({m.score:.0f}), but could "
+                f"be {m.runner_up[0]} ({m.runner_up[1]:.0f}); check the label."
+            )
     return warnings
 
 
-def analyse(ingredients: IngredientList, lexicon: Lexicon, source: str,
-            timings: dict[str, float]) -> Report:
+def analyse(
+    ingredients: IngredientList, lexicon: Lexicon, source: str, timings: dict[str, float]
+) -> Report:
     start = time.perf_counter()
     matches = matcher_for(lexicon).match_list(ingredients.items)
     timings["match"] = time.perf_counter() - start
@@ -63,8 +70,9 @@ def analyse(ingredients: IngredientList, lexicon: Lexicon, source: str,
     return Report(source, lexicon.version, matches, risk, tuple(warnings), timings=timings)
 
 
-def _box_to_original(prepared: PreparedImage, image: LoadedImage,
-                     ingredients: IngredientList) -> IngredientList:
+def _box_to_original(
+    prepared: PreparedImage, image: LoadedImage, ingredients: IngredientList
+) -> IngredientList:
     items = []
     for item in ingredients.items:
         if item.box is None:
@@ -77,8 +85,12 @@ def _box_to_original(prepared: PreparedImage, image: LoadedImage,
     return replace(ingredients, items=tuple(items))
 
 
-def scan_image(path: str | Path, options: ScanOptions | None = None,
-               engine: OcrEngine | None = None, lexicon: Lexicon | None = None) -> Report:
+def scan_image(
+    path: str | Path,
+    options: ScanOptions | None = None,
+    engine: OcrEngine | None = None,
+    lexicon: Lexicon | None = None,
+) -> Report:
     """Scan one label photo and return its report. Raises MiliaScanError subclasses."""
     options = options or ScanOptions()
     lexicon = lexicon or load_lexicon()
@@ -101,10 +113,18 @@ def scan_image(path: str | Path, options: ScanOptions | None = None,
     report = analyse(ingredients, lexicon, str(path), timings)
     warnings = list(report.warnings)
     if ocr.confidence < LOW_OCR_CONFIDENCE:
-        warnings.insert(0, f"OCR confidence is low ({ocr.confidence:.0f}/100); parts of the list "
-                           "may be misread. A sharper, straighter, well-lit photo helps.")
-    return replace(report, warnings=tuple(warnings), ocr_engine=ocr.engine,
-                   ocr_confidence=ocr.confidence, ocr_text=ocr.text)
+        warnings.insert(
+            0,
+            f"OCR confidence is low ({ocr.confidence:.0f}/100); parts of the list "
+            "may be misread. A sharper, straighter, well-lit photo helps.",
+        )
+    return replace(
+        report,
+        warnings=tuple(warnings),
+        ocr_engine=ocr.engine,
+        ocr_confidence=ocr.confidence,
+        ocr_text=ocr.text,
+    )
 
 
 def scan_text(text: str, source: str = "-", lexicon: Lexicon | None = None) -> Report:

@@ -14,11 +14,14 @@ import numpy as np
 from .models import LoadedImage, PreparedImage
 from .options import ScanOptions
 
-DETECT_SIDE = 800          # long side of the thumbnail used to find the label outline
-MIN_LABEL_AREA = 0.20      # a label outline must cover at least this share of the photo
-MAX_LABEL_AREA = 0.97      # ...and less than this, else the photo is already the label
-XHEIGHT_BAND = (14.0, 36.0)  # px; text already in this band is not resampled (costs time, sharpness)
-GLYPH_TO_XHEIGHT = 1.25      # median glyph height runs ~1.25x the x-height (caps, ascenders)
+DETECT_SIDE = 800  # long side of the thumbnail used to find the label outline
+MIN_LABEL_AREA = 0.20  # a label outline must cover at least this share of the photo
+MAX_LABEL_AREA = 0.97  # ...and less than this, else the photo is already the label
+XHEIGHT_BAND = (
+    14.0,
+    36.0,
+)  # px; text already in this band is not resampled (costs time, sharpness)
+GLYPH_TO_XHEIGHT = 1.25  # median glyph height runs ~1.25x the x-height (caps, ascenders)
 
 
 def preprocess(image: LoadedImage, options: ScanOptions | None = None) -> PreparedImage:
@@ -56,16 +59,21 @@ def _order_corners(pts: np.ndarray) -> np.ndarray:
     """Order four points as top-left, top-right, bottom-right, bottom-left."""
     s = pts.sum(axis=1)
     d = np.diff(pts, axis=1).ravel()
-    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
-                    dtype=np.float32)
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
 
 
 def find_label_quad(gray: np.ndarray) -> np.ndarray | None:
-    """The label's four corners in full-resolution coordinates, or None when there is no clear one."""
+    """The label's four corners in full-resolution pixels, or None when none is clear."""
     h, w = gray.shape
     factor = DETECT_SIDE / max(h, w)
-    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) \
-        if factor < 1 else gray
+    small = (
+        cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        if factor < 1
+        else gray
+    )
     factor = min(factor, 1.0)
     blur = cv2.GaussianBlur(small, (5, 5), 0)
     area = small.shape[0] * small.shape[1]
@@ -96,13 +104,15 @@ def find_label_quad(gray: np.ndarray) -> np.ndarray | None:
 
 def flatten_quad(gray: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     tl, tr, br, bl = quad
-    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
-    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
-    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
-                      dtype=np.float32)
+    width = round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    height = round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32
+    )
     warp = cv2.getPerspectiveTransform(quad, target)
-    flat = cv2.warpPerspective(gray, warp, (width, height), flags=cv2.INTER_CUBIC,
-                               borderMode=cv2.BORDER_REPLICATE)
+    flat = cv2.warpPerspective(
+        gray, warp, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
     return flat, warp.astype(np.float64)
 
 
@@ -115,8 +125,9 @@ def is_light_on_dark(gray: np.ndarray) -> bool:
 
 def estimate_text_height(gray: np.ndarray) -> float | None:
     """Median height in px of glyph-like connected components, or None without enough text."""
-    binary = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
-                                   31, 15)
+    binary = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+    )
     count, _, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     if count < 20:
         return None

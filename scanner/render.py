@@ -27,8 +27,12 @@ def _row_style(match: Match, lexicon: Lexicon) -> str:
 def render(report: Report, lexicon: Lexicon, console: Console) -> None:
     risk = report.risk
     style = LEVEL_STYLE[risk.level]
-    head = Text.assemble(("Milia risk: ", "bold"), (f"{risk.level.upper()} ", style),
-                         (f"({risk.score}/100)", style), f"   {report.source}")
+    head = Text.assemble(
+        ("Milia risk: ", "bold"),
+        (f"{risk.level.upper()} ", style),
+        (f"({risk.score}/100)", style),
+        f"   {report.source}",
+    )
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
     for column in ("#", "ingredient", "read as", "match", "categories", "comedogenic"):
         table.add_column(column, overflow="fold")
@@ -49,9 +53,11 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
             continue
         reasons.append(f"{title}:\n", style="bold")
         for f in factors:
-            rating = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
-            reasons.append(f"  #{f.position} {f.ingredient}: {f.label}{rating} "
-                           f"[{f.evidence}; {', '.join(f.sources)}]\n")
+            grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
+            reasons.append(
+                f"  #{f.position} {f.ingredient}: {f.label}{grade} "
+                f"[{f.evidence}; {', '.join(f.sources)}]\n"
+            )
             reasons.append(f"     {f.why}\n", style="dim")
     parts: list[Text | Table] = [head, Text(risk.summary), table]
     if reasons:
@@ -59,4 +65,6 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
     for warning in report.warnings:
         parts.append(Text(f"! {warning}", style="yellow"))
     parts.append(Text(DISCLAIMER, style="italic dim"))
-    console.print(Panel(Group(*parts), title="milia-scan", subtitle=f"lexicon {report.lexicon_version}"))
+    console.print(
+        Panel(Group(*parts), title="milia-scan", subtitle=f"lexicon {report.lexicon_version}")
+    )

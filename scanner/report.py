@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .models import Match, RiskFactor, Report
+from .models import Match, Report, RiskFactor
 from .risk import DISCLAIMER
 
 SCHEMA = "milia-scan/1"
@@ -24,8 +24,9 @@ def _ingredient(match: Match) -> dict[str, Any]:
         "box": list(match.item.box) if match.item.box else None,
         "may_contain": match.item.may_contain,
         "method": match.method,
-        "alternative": ({"name": match.runner_up[0], "score": match.runner_up[1]}
-                        if match.runner_up else None),
+        "alternative": (
+            {"name": match.runner_up[0], "score": match.runner_up[1]} if match.runner_up else None
+        ),
     }
 
 
@@ -62,7 +63,9 @@ def to_json_dict(report: Report) -> dict[str, Any]:
             "disclaimer": DISCLAIMER,
         },
         "warnings": list(report.warnings),
-        "ocr": None if report.ocr_engine is None else {
+        "ocr": None
+        if report.ocr_engine is None
+        else {
             "engine": report.ocr_engine,
             "confidence": report.ocr_confidence,
             "text": report.ocr_text,

@@ -27,7 +27,7 @@ MAY_CONTAIN_FACTOR = 0.3
 NO_RATING_FACTOR = 0.6
 RATED_CLASSES = ("comedogenic_ester", "comedogenic_oil")
 MAX_OFFSET = 0.5
-HYPOTHESIS_CAP = 1.2   # 100 * (1 - exp(-1.2 / 1.5)) = 55: moderate at most
+HYPOTHESIS_CAP = 1.2  # 100 * (1 - exp(-1.2 / 1.5)) = 55: moderate at most
 SCALE = 1.5
 MODERATE_FROM = 30
 HIGH_FROM = 60
@@ -74,8 +74,11 @@ def _factor(match: Match, category: Category) -> RiskFactor:
 
 
 def _strongest(match: Match, lexicon: Lexicon, role: Role) -> RiskFactor | None:
-    factors = [_factor(match, lexicon.categories[c]) for c in match.categories
-               if c in lexicon.categories and lexicon.categories[c].role is role]
+    factors = [
+        _factor(match, lexicon.categories[c])
+        for c in match.categories
+        if c in lexicon.categories and lexicon.categories[c].role is role
+    ]
     return max(factors, key=lambda f: f.contribution, default=None)
 
 
@@ -86,16 +89,20 @@ def _names(factors: Sequence[RiskFactor], limit: int = 3) -> str:
 
 def _summary(level: str, drivers: list[RiskFactor], mitigators: list[RiskFactor]) -> str:
     if not drivers:
-        text = ("Low milia risk: no heavy occlusives, film-forming silicones or comedogenic oils "
-                "were found among the recognised ingredients.")
+        text = (
+            "Low milia risk: no heavy occlusives, film-forming silicones or comedogenic oils "
+            "were found among the recognised ingredients."
+        )
     else:
         text = f"{level.capitalize()} milia risk, mostly from {_names(drivers)}."
         grades = {f.evidence for f in drivers}
         if grades == {"hypothesis"}:
             text += " The link for these is only a hypothesis."
         elif "hypothesis" in grades:
-            text += (" Occlusives are a reported (low-grade) factor; the silicone and "
-                     "comedogenic-rating links are hypotheses.")
+            text += (
+                " Occlusives are a reported (low-grade) factor; the silicone and "
+                "comedogenic-rating links are hypotheses."
+            )
         else:
             text += " Dermatologists report this link, on low-grade evidence."
     if mitigators:
@@ -115,5 +122,6 @@ def assess(matches: Sequence[Match], lexicon: Lexicon) -> MiliaRisk:
     net = total * (1 - offset)
     score = round(100 * (1 - math.exp(-net / SCALE)))
     level = level_for(score)
-    return MiliaRisk(score, level, tuple(drivers), tuple(mitigators),
-                     _summary(level, drivers, mitigators))
+    return MiliaRisk(
+        score, level, tuple(drivers), tuple(mitigators), _summary(level, drivers, mitigators)
+    )

@@ -33,8 +33,9 @@ def tesseract_version() -> str:
     try:
         return str(pytesseract.get_tesseract_version())
     except pytesseract.TesseractNotFoundError:
-        raise MissingDependencyError(f"tesseract is not installed or not on PATH; {INSTALL_HINT}") \
-            from None
+        raise MissingDependencyError(
+            f"tesseract is not installed or not on PATH; {INSTALL_HINT}"
+        ) from None
 
 
 @lru_cache(maxsize=4)
@@ -43,12 +44,14 @@ def check_language(lang: str) -> None:
     try:
         langs = pytesseract.get_languages(config="")
     except pytesseract.TesseractError as exc:  # pragma: no cover - depends on the install
-        raise MissingDependencyError(f"cannot list tesseract languages ({exc}); {INSTALL_HINT}") \
-            from None
+        raise MissingDependencyError(
+            f"cannot list tesseract languages ({exc}); {INSTALL_HINT}"
+        ) from None
     if lang not in langs:
         raise MissingDependencyError(
             f"tesseract has no '{lang}' language data (it has: {', '.join(langs) or 'none'}); "
-            f"{INSTALL_HINT}")
+            f"{INSTALL_HINT}"
+        )
 
 
 def run_tsv(gray: np.ndarray, *, lang: str = "eng", psm: int = 3, timeout: float = 60.0) -> str:
@@ -56,12 +59,15 @@ def run_tsv(gray: np.ndarray, *, lang: str = "eng", psm: int = 3, timeout: float
     check_language(lang)
     _single_threaded()
     try:
-        return str(pytesseract.image_to_data(gray, lang=lang, config=f"--psm {psm}",
-                                             timeout=timeout))
+        return str(
+            pytesseract.image_to_data(gray, lang=lang, config=f"--psm {psm}", timeout=timeout)
+        )
     except RuntimeError as exc:
         if "timeout" in str(exc).lower():
-            raise OcrError(f"tesseract took longer than {timeout:.0f} s and was stopped; "
-                           "try a smaller or sharper photo") from None
+            raise OcrError(
+                f"tesseract took longer than {timeout:.0f} s and was stopped; "
+                "try a smaller or sharper photo"
+            ) from None
         raise OcrError(f"tesseract failed: {exc}") from None
     except pytesseract.TesseractError as exc:
         raise OcrError(f"tesseract failed: {exc.message or exc}") from None

@@ -10,15 +10,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scanner import tesseract  # noqa: E402
-from scanner.load import load_image  # noqa: E402
-from scanner.options import ScanOptions  # noqa: E402
-from scanner.preprocess import preprocess  # noqa: E402
-from tests.fakes import RECORDINGS, recording_for  # noqa: E402
+from scanner import tesseract
+from scanner.load import load_image
+from scanner.options import ScanOptions
+from scanner.preprocess import preprocess
+from tests.fakes import RECORDINGS, recording_for
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-RECORDED = ["flat/02-night-balm.png", "phone/01-eye-cream.jpg", "phone/09-sunscreen.jpg",
-            "phone/12-foundation.jpg"]
+RECORDED = [
+    "flat/02-night-balm.png",
+    "phone/01-eye-cream.jpg",
+    "phone/09-sunscreen.jpg",
+    "phone/12-foundation.jpg",
+]
 
 
 def main() -> None:

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import pytesseract
+import pytest
 from click.testing import CliRunner
 from PIL import Image
 
@@ -41,9 +41,15 @@ def test_text_json_is_one_object_with_the_contract_keys() -> None:
     assert code == 0
     report = json.loads(out)
     assert report["schema"] == "milia-scan/1"
-    assert {"source", "lexicon_version", "ingredients", "milia_risk", "warnings", "ocr"} <= set(report)
-    assert [i["name"] for i in report["ingredients"]] == ["Water", "Petrolatum", "Dimethicone",
-                                                           "Retinol"]
+    assert {"source", "lexicon_version", "ingredients", "milia_risk", "warnings", "ocr"} <= set(
+        report
+    )
+    assert [i["name"] for i in report["ingredients"]] == [
+        "Water",
+        "Petrolatum",
+        "Dimethicone",
+        "Retinol",
+    ]
     assert report["milia_risk"]["level"] in ("low", "moderate", "high")
 
 
@@ -117,7 +123,7 @@ def test_missing_tesseract_names_the_package(monkeypatch: pytest.MonkeyPatch) ->
     tesseract.tesseract_version.cache_clear()
     tesseract.check_language.cache_clear()
     try:
-        code, out, err = run("scan", str(sample))
+        code, _out, err = run("scan", str(sample))
     finally:
         tesseract.tesseract_version.cache_clear()
         tesseract.check_language.cache_clear()

@@ -11,7 +11,10 @@ from lexicon import DATA_DIR, Rating, load_lexicon_from
 from scanner.errors import LexiconError
 
 HEADER = "name,synonyms,categories,comedogenic,irritancy,rating_source,sources,note\n"
-GOOD = "Water,Aqua|Eau,solvent,,,,,\nPetrolatum,Petroleum Jelly,heavy_occlusive,0,,kligman1996,derm_practice,Heavy.\n"
+GOOD = (
+    "Water,Aqua|Eau,solvent,,,,,\n"
+    "Petrolatum,Petroleum Jelly,heavy_occlusive,0,,kligman1996,derm_practice,Heavy.\n"
+)
 
 
 def _lexicon_dir(tmp_path: Path, rows: str) -> Path:
@@ -49,7 +52,7 @@ def test_bad_rows_name_file_line_and_reason(tmp_path: Path, row: str, reason: st
     folder = _lexicon_dir(tmp_path, GOOD + row)
     with pytest.raises(LexiconError) as err:
         load_lexicon_from(folder)
-    assert f"ingredients.csv:4:" in err.value.message
+    assert "ingredients.csv:4:" in err.value.message
     assert reason in err.value.message
 
 
@@ -64,6 +67,7 @@ def test_a_driver_category_must_cite_sources(tmp_path: Path) -> None:
     folder = _lexicon_dir(tmp_path, GOOD)
     text = (folder / "categories.toml").read_text(encoding="utf-8")
     (folder / "categories.toml").write_text(
-        text.replace('sources = ["berk2008"]\n', "sources = []\n", 1), encoding="utf-8")
+        text.replace('sources = ["berk2008"]\n', "sources = []\n", 1), encoding="utf-8"
+    )
     with pytest.raises(LexiconError, match=r"categories.toml:\d+: retinoid: a mitigator must cite"):
         load_lexicon_from(folder)

@@ -21,14 +21,19 @@ def _photo(path: Path, fmt: str, size: tuple[int, int] = (60, 40), **save: objec
     return path
 
 
-@pytest.mark.parametrize(("suffix", "fmt"), [(".jpg", "JPEG"), (".png", "PNG"), (".tiff", "TIFF"),
-                                             (".webp", "WEBP"), (".bmp", "BMP")])
+@pytest.mark.parametrize(
+    ("suffix", "fmt"),
+    [(".jpg", "JPEG"), (".png", "PNG"), (".tiff", "TIFF"), (".webp", "WEBP"), (".bmp", "BMP")],
+)
 def test_supported_formats_load_as_bgr(tmp_path: Path, suffix: str, fmt: str) -> None:
-    image = load_image(_photo(tmp_path / f"label{suffix}", fmt, quality=95) if fmt == "JPEG"
-                       else _photo(tmp_path / f"label{suffix}", fmt))
+    image = load_image(
+        _photo(tmp_path / f"label{suffix}", fmt, quality=95)
+        if fmt == "JPEG"
+        else _photo(tmp_path / f"label{suffix}", fmt)
+    )
     assert (image.width, image.height) == (60, 40)
     assert image.pixels.shape == (40, 60, 3) and image.pixels.dtype == np.uint8
-    b, g, r = image.pixels[2, 2]
+    b, _g, r = image.pixels[2, 2]
     assert r > 150 and b < 80  # BGR order for OpenCV
 
 
@@ -40,7 +45,7 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
     image = load_image(path)
     assert (image.width, image.height) == (40, 60)
     # the red top-left mark is now at the top-right
-    b, g, r = (int(v) for v in image.pixels[2, 37])
+    b, _g, r = (int(v) for v in image.pixels[2, 37])
     assert r > 150 and b < 80
     assert min(int(v) for v in image.pixels[2, 2]) > 200  # top-left is white now
 
@@ -55,10 +60,16 @@ def _truncated(tmp_path: Path) -> Path:
 
 BAD_FILES = {
     "zero-byte": (lambda p: (p / "empty.jpg").write_bytes(b"") and None, "empty.jpg", "empty"),
-    "not-an-image": (lambda p: (p / "notes.jpg").write_text("just some text"), "notes.jpg",
-                     "not an image"),
-    "corrupt": (lambda p: (p / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200)),
-                "corrupt.png", "corrupt|not an image"),
+    "not-an-image": (
+        lambda p: (p / "notes.jpg").write_text("just some text"),
+        "notes.jpg",
+        "not an image",
+    ),
+    "corrupt": (
+        lambda p: (p / "corrupt.png").write_bytes(b"\x89PNG\r\n\x1a\n" + os.urandom(200)),
+        "corrupt.png",
+        "corrupt|not an image",
+    ),
     "missing": (lambda p: None, "nowhere.jpg", "no such file"),
 }
 

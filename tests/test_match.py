@@ -21,14 +21,24 @@ def _match(matcher: Matcher, raw: str, position: int = 1):  # type: ignore[no-un
 
 
 EXACT = [
-    ("Aqua", "Water"), ("Aqua/Water/Eau", "Water"), ("Aqua (Water)", "Water"), ("Eau", "Water"),
-    ("Paraffinum Liquidum", "Mineral Oil"), ("PARAFFINUM LIQUIDUM", "Mineral Oil"),
-    ("Parfum (Fragrance)", "Fragrance"), ("Parfum", "Fragrance"),
-    ("Butyrospermum Parkii (Shea) Butter", None), ("Shea Butter", None),
-    ("Octyl Palmitate", "Ethylhexyl Palmitate"), ("Cera Alba", None),
-    ("Cera Microcristallina", None), ("Retinol", "Retinol"), ("Retinal", "Retinal"),
+    ("Aqua", "Water"),
+    ("Aqua/Water/Eau", "Water"),
+    ("Aqua (Water)", "Water"),
+    ("Eau", "Water"),
+    ("Paraffinum Liquidum", "Mineral Oil"),
+    ("PARAFFINUM LIQUIDUM", "Mineral Oil"),
+    ("Parfum (Fragrance)", "Fragrance"),
+    ("Parfum", "Fragrance"),
+    ("Butyrospermum Parkii (Shea) Butter", None),
+    ("Shea Butter", None),
+    ("Octyl Palmitate", "Ethylhexyl Palmitate"),
+    ("Cera Alba", None),
+    ("Cera Microcristallina", None),
+    ("Retinol", "Retinol"),
+    ("Retinal", "Retinal"),
     ("Caprylic/Capric Triglyceride", "Caprylic/Capric Triglyceride"),
-    ("1,2-Hexanediol", "1,2-Hexanediol"), ("PEG-100 Stearate", "PEG-100 Stearate"),
+    ("1,2-Hexanediol", "1,2-Hexanediol"),
+    ("PEG-100 Stearate", "PEG-100 Stearate"),
 ]
 
 
@@ -41,8 +51,14 @@ def test_exact_names_and_synonyms(matcher: Matcher, raw: str, name: str | None) 
 
 
 def test_shea_names_are_one_entry(matcher: Matcher) -> None:
-    names = {_match(matcher, raw).name for raw in
-             ("Butyrospermum Parkii (Shea) Butter", "Shea Butter", "Butyrospermum Parkii Butter")}
+    names = {
+        _match(matcher, raw).name
+        for raw in (
+            "Butyrospermum Parkii (Shea) Butter",
+            "Shea Butter",
+            "Butyrospermum Parkii Butter",
+        )
+    }
     assert len(names) == 1
 
 
@@ -69,7 +85,7 @@ def test_ocr_garbled_names_resolve(matcher: Matcher, raw: str, name: str) -> Non
 
 
 NEVER = [
-    "Oil",            # a short word is never matched onto a long name
+    "Oil",  # a short word is never matched onto a long name
     "Acid",
     "PEG-40 Stearate Foo Bar Baz",
     "Amodimethicone Foo",
@@ -110,8 +126,9 @@ def test_retinol_and_retinal_are_different_entries(matcher: Matcher) -> None:
     assert "retinoid" in retinol.categories and "retinoid" in retinal.categories
 
 
-@pytest.mark.parametrize("raw", ["Silica", "Silica Silylate", "Magnesium Aluminum Silicate",
-                                 "Triethoxycaprylylsilane"])
+@pytest.mark.parametrize(
+    "raw", ["Silica", "Silica Silylate", "Magnesium Aluminum Silicate", "Triethoxycaprylylsilane"]
+)
 def test_silica_and_silicates_are_not_silicones(matcher: Matcher, raw: str) -> None:
     cats = _match(matcher, raw).categories
     assert "film_forming_silicone" not in cats and "volatile_silicone" not in cats
@@ -169,8 +186,9 @@ def test_name_key_is_idempotent_and_plain(text: str) -> None:
     assert all(ch.isalnum() or ch == " " for ch in key)
 
 
-@given(st.text(alphabet=st.characters(codec="ascii", categories=["L", "N", "P", "Zs"]),
-               max_size=40))
+@given(
+    st.text(alphabet=st.characters(codec="ascii", categories=["L", "N", "P", "Zs"]), max_size=40)
+)
 def test_name_key_ignores_case_and_spacing(text: str) -> None:
     assert name_key(text.upper()) == name_key(text.lower())
     assert name_key("  " + text.replace(" ", "   ") + " ") == name_key(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,12 +20,15 @@ LEVELS = [
     # a silicone primer: film formers only, a hypothesis -> moderate at most
     ("Dimethicone, Cyclopentasiloxane, Dimethicone Crosspolymer, Polysilicone-11", "moderate"),
     # an occlusive far down the list barely counts
-    ("Aqua, Glycerin, Butylene Glycol, Niacinamide, Panthenol, Sodium Hyaluronate, Allantoin, "
-     "Xanthan Gum, Carbomer, Sodium Hydroxide, Phenoxyethanol, Ethylhexylglycerin, Disodium EDTA, "
-     "Tocopherol, Petrolatum", "low"),
+    (
+        "Aqua, Glycerin, Butylene Glycol, Niacinamide, Panthenol, Sodium Hyaluronate, Allantoin, "
+        "Xanthan Gum, Carbomer, Sodium Hydroxide, Phenoxyethanol, Ethylhexylglycerin, "
+        "Disodium EDTA, "
+        "Tocopherol, Petrolatum",
+        "low",
+    ),
     # a rich cream with comedogenic esters and an occlusive near the top
-    ("Aqua, Isopropyl Myristate, Petrolatum, Cocos Nucifera Oil, Cetyl Alcohol, Glycerin",
-     "high"),
+    ("Aqua, Isopropyl Myristate, Petrolatum, Cocos Nucifera Oil, Cetyl Alcohol, Glycerin", "high"),
 ]
 
 
@@ -35,18 +40,26 @@ def test_levels(lexicon: Lexicon, text: str, level: str) -> None:
 def test_position_weight_falls_and_has_a_floor() -> None:
     weights = [position_weight(p) for p in range(1, 60)]
     assert weights[0] == 1.0
-    assert all(a > b for a, b in zip(weights, weights[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(weights))
     assert min(weights) >= 0.15
 
 
 def test_levels_from_score() -> None:
     assert [level_for(s) for s in (0, 29, 30, 59, 60, 100)] == [
-        "low", "low", "moderate", "moderate", "high", "high"]
+        "low",
+        "low",
+        "moderate",
+        "moderate",
+        "high",
+        "high",
+    ]
 
 
 def test_every_factor_cites_its_evidence(lexicon: Lexicon) -> None:
-    risk = scan_text("Aqua, Petrolatum, Dimethicone, Isopropyl Myristate, Retinol, "
-                     "Salicylic Acid, Glycerin", lexicon=lexicon).risk
+    risk = scan_text(
+        "Aqua, Petrolatum, Dimethicone, Isopropyl Myristate, Retinol, Salicylic Acid, Glycerin",
+        lexicon=lexicon,
+    ).risk
     for factor in (*risk.drivers, *risk.mitigators):
         assert factor.sources and all(s in lexicon.sources for s in factor.sources)
         assert factor.evidence in ("established", "reported", "hypothesis")
@@ -58,7 +71,9 @@ def test_every_factor_cites_its_evidence(lexicon: Lexicon) -> None:
 
 
 def test_silicone_link_is_never_stated_as_fact(lexicon: Lexicon) -> None:
-    summary = scan_text("Dimethicone, Cyclopentasiloxane, Dimethiconol", lexicon=lexicon).risk.summary
+    summary = scan_text(
+        "Dimethicone, Cyclopentasiloxane, Dimethiconol", lexicon=lexicon
+    ).risk.summary
     assert "hypothesis" in summary
 
 
@@ -75,19 +90,39 @@ def test_may_contain_pigments_count_less(lexicon: Lexicon) -> None:
     assert maybe.risk.score < plain
 
 
-DRIVERS = ["Petrolatum", "Mineral Oil", "Lanolin", "Dimethicone", "Isopropyl Myristate",
-           "Cera Alba", "Cocos Nucifera Oil", "Dimethiconol", "Ozokerite"]
-FILLERS = ["Aqua", "Glycerin", "Xanthan Gum", "Phenoxyethanol", "Tocopherol", "Niacinamide",
-           "Allantoin", "Sodium Chloride"]
+DRIVERS = [
+    "Petrolatum",
+    "Mineral Oil",
+    "Lanolin",
+    "Dimethicone",
+    "Isopropyl Myristate",
+    "Cera Alba",
+    "Cocos Nucifera Oil",
+    "Dimethiconol",
+    "Ozokerite",
+]
+FILLERS = [
+    "Aqua",
+    "Glycerin",
+    "Xanthan Gum",
+    "Phenoxyethanol",
+    "Tocopherol",
+    "Niacinamide",
+    "Allantoin",
+    "Sodium Chloride",
+]
 MITIGATORS = ["Retinol", "Salicylic Acid", "Glycolic Acid", "Gluconolactone", "Sodium Hyaluronate"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(drivers=st.lists(st.sampled_from(DRIVERS), min_size=1, max_size=4, unique=True),
-       fillers=st.lists(st.sampled_from(FILLERS), min_size=1, max_size=6, unique=True),
-       mitigator=st.sampled_from(MITIGATORS))
-def test_model_invariants(lexicon: Lexicon, drivers: list[str], fillers: list[str],
-                          mitigator: str) -> None:
+@given(
+    drivers=st.lists(st.sampled_from(DRIVERS), min_size=1, max_size=4, unique=True),
+    fillers=st.lists(st.sampled_from(FILLERS), min_size=1, max_size=6, unique=True),
+    mitigator=st.sampled_from(MITIGATORS),
+)
+def test_model_invariants(
+    lexicon: Lexicon, drivers: list[str], fillers: list[str], mitigator: str
+) -> None:
     def score(names: list[str]) -> int:
         return scan_text(", ".join(names), lexicon=lexicon).risk.score
 
