@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from lexicon import Lexicon, Role
+from lexicon import Lexicon, Role, name_key
 
 from .models import Match, Report
 from .risk import DISCLAIMER
@@ -24,6 +24,13 @@ def _row_style(match: Match, lexicon: Lexicon) -> str:
     return "dim" if match.entry is None else ""
 
 
+def _roles(match: Match, lexicon: Lexicon) -> str:
+    """The categories that matter for milia first, then one descriptive label."""
+    cats = [lexicon.categories[c] for c in match.categories if c in lexicon.categories]
+    telling = [c.label for c in cats if c.role is not Role.neutral]
+    return ", ".join(telling or [c.label for c in cats[:1]])
+
+
 def render(report: Report, lexicon: Lexicon, console: Console) -> None:
     risk = report.risk
     style = LEVEL_STYLE[risk.level]
@@ -34,16 +41,18 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         f"   {report.source}",
     )
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
-    for column in ("#", "ingredient", "read as", "match", "categories", "comedogenic"):
+    for column in ("#", "ingredient", "role", "match", "comedogenic"):
         table.add_column(column, overflow="fold")
     for m in report.matches:
         rating = m.entry.comedogenic if m.entry else None
+        name = Text(m.name) if m.name else Text("unrecognised", style="italic")
+        if m.name is None or name_key(m.item.raw) != name_key(m.name):
+            name.append(f"\n  read: {m.item.raw}", style="dim")
         table.add_row(
             str(m.item.position) + ("*" if m.item.may_contain else ""),
-            m.name or "[italic]unrecognised[/italic]",
-            Text(m.item.raw),
+            name,
+            _roles(m, lexicon),
             f"{m.score:.0f}" if m.entry else m.method,
-            ", ".join(m.categories),
             str(rating) if rating else "",
             style=_row_style(m, lexicon),
         )

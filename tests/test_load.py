@@ -104,3 +104,17 @@ def test_unreadable_file(tmp_path: Path) -> None:  # pragma: no cover - CI runs 
     path.chmod(0)
     with pytest.raises(InputFileError, match="permission"):
         load_image(path)
+
+
+def test_permission_denied_is_an_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # CI runs as root, where chmod cannot make a file unreadable: fail the open itself instead.
+    path = _photo(tmp_path / "locked.png", "PNG")
+
+    def denied(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Image, "open", denied)
+    with pytest.raises(InputFileError, match="permission denied"):
+        load_image(path)
