@@ -14,10 +14,10 @@ fi
 
 if command -v apt-get >/dev/null 2>&1; then
   SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then
+  if [ "$EUID" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; fi
   fi
-  if [ "$(id -u)" -eq 0 ] || [ -n "$SUDO" ]; then
+  if [ "$EUID" -eq 0 ] || [ -n "$SUDO" ]; then
     echo "Installing tesseract-ocr and tesseract-ocr-eng with apt-get ..."
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
@@ -30,11 +30,10 @@ if have_tesseract; then
   exit 0
 fi
 
-cat >&2 <<'MSG'
-milia-scan needs the tesseract OCR engine with its English data, and could not install it here.
-Install it, then run the command again:
-  Debian/Ubuntu:  sudo apt-get install tesseract-ocr tesseract-ocr-eng
-  Fedora:         sudo dnf install tesseract tesseract-langpack-eng
-  macOS:          brew install tesseract
-MSG
+printf '%s\n' \
+  "milia-scan needs the tesseract OCR engine with its English data, and could not install it here." \
+  "Install it, then run the command again:" \
+  "  Debian/Ubuntu:  sudo apt-get install tesseract-ocr tesseract-ocr-eng" \
+  "  Fedora:         sudo dnf install tesseract tesseract-langpack-eng" \
+  "  macOS:          brew install tesseract" >&2
 exit 1
