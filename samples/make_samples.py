@@ -54,7 +54,18 @@ TIERS = ("flat", "phone", "curved", "hard")
 HARD_KINDS = ("small", "rotated", "light-on-dark", "low-contrast")
 # Formats for the hard tier, by product index; BMP (uncompressed) falls on small-print images.
 HARD_FORMATS = (
-    "bmp", "jpg", "webp", "tiff", "png", "jpg", "webp", "tiff", "bmp", "png", "jpg", "webp",
+    "bmp",
+    "jpg",
+    "webp",
+    "tiff",
+    "png",
+    "jpg",
+    "webp",
+    "tiff",
+    "bmp",
+    "png",
+    "jpg",
+    "webp",
 )
 IMAGE_EXTS = {".png", ".jpg", ".jpeg", ".webp", ".tiff", ".tif", ".bmp"}
 
@@ -146,8 +157,9 @@ def load_font(filename: str, size: int) -> ImageFont.FreeTypeFont:
     try:
         # The basic layout engine does not depend on raqm/harfbuzz, so output is the same
         # wherever Pillow is built.
-        return ImageFont.truetype(str(FONT_DIR / filename), size,
-                                  layout_engine=ImageFont.Layout.BASIC)
+        return ImageFont.truetype(
+            str(FONT_DIR / filename), size, layout_engine=ImageFont.Layout.BASIC
+        )
     except OSError:
         return ImageFont.load_default(size=size)  # type: ignore[return-value]
 
@@ -230,8 +242,16 @@ def wrap(tokens: list[Token], width: float) -> list[list[Token]]:
     return lines
 
 
-def draw_paragraph(draw: ImageDraw.ImageDraw, tokens: list[Token], x: float, y: float,
-                   width: float, line_height: float, fill: RGB, align: str = "justify") -> float:
+def draw_paragraph(
+    draw: ImageDraw.ImageDraw,
+    tokens: list[Token],
+    x: float,
+    y: float,
+    width: float,
+    line_height: float,
+    fill: RGB,
+    align: str = "justify",
+) -> float:
     """Draw wrapped tokens; 'justify' spreads words unless the gaps would get too wide."""
     lines = wrap(tokens, width)
     for i, line in enumerate(lines):
@@ -276,15 +296,39 @@ def render_label(product: Product, style: LabelStyle) -> tuple[Image.Image, floa
 
     y = margin * 0.8
     draw.rectangle((0, 0, width, round(margin * 0.35)), fill=style.accent)
-    y = draw_paragraph(draw, tokens_of(product.brand.upper(), fonts.brand), margin, y, column,
-                       fonts.brand.size * 1.25, style.accent, align="center")
-    y = draw_paragraph(draw, tokens_of(product.product, fonts.title), margin, y, column,
-                       fonts.title.size * 1.2, style.accent, align="center")
+    y = draw_paragraph(
+        draw,
+        tokens_of(product.brand.upper(), fonts.brand),
+        margin,
+        y,
+        column,
+        fonts.brand.size * 1.25,
+        style.accent,
+        align="center",
+    )
+    y = draw_paragraph(
+        draw,
+        tokens_of(product.product, fonts.title),
+        margin,
+        y,
+        column,
+        fonts.title.size * 1.2,
+        style.accent,
+        align="center",
+    )
     if product.claims:
         y += line_h * 0.2
         claims = style.claim_sep.join(product.claims)
-        y = draw_paragraph(draw, tokens_of(claims, fonts.body), margin, y, column, line_h,
-                           style.ink, align="center")
+        y = draw_paragraph(
+            draw,
+            tokens_of(claims, fonts.body),
+            margin,
+            y,
+            column,
+            line_h,
+            style.ink,
+            align="center",
+        )
     y += line_h * 0.35
     draw.line((margin, round(y), width - margin, round(y)), fill=style.accent, width=3)
     y += line_h * 0.6
@@ -301,13 +345,15 @@ def render_label(product: Product, style: LabelStyle) -> tuple[Image.Image, floa
         draw.line((margin, round(y), width - margin, round(y)), fill=style.accent, width=2)
         y += line_h * 0.5
         footer = tokens_of(product.footer, fonts.small, keep_gaps=True)
-        y = draw_paragraph(draw, footer, margin, y, column, fonts.small.size * 1.3, style.ink,
-                           align="center")
+        y = draw_paragraph(
+            draw, footer, margin, y, column, fonts.small.size * 1.3, style.ink, align="center"
+        )
     height = round(y + margin * 0.8)
     label = canvas.crop((0, 0, width, height))
     if style.border:
-        ImageDraw.Draw(label).rectangle((1, 1, width - 2, height - 2), outline=style.accent,
-                                        width=3)
+        ImageDraw.Draw(label).rectangle(
+            (1, 1, width - 2, height - 2), outline=style.accent, width=3
+        )
     return label, float(x_height(fonts.body))
 
 
@@ -330,8 +376,9 @@ def resize(arr: Array, scale: float) -> Array:
     return cv2.resize(arr, size, interpolation=interp)
 
 
-def smooth_noise(rng: np.random.Generator, h: int, w: int, cell: float,
-                 cell_x: float | None = None) -> Array:
+def smooth_noise(
+    rng: np.random.Generator, h: int, w: int, cell: float, cell_x: float | None = None
+) -> Array:
     """Low-frequency noise, roughly in [-1, 1], with features about `cell` px across
     (`cell_x` px wide, if given, for streaky noise)."""
     cx = cell if cell_x is None else cell_x
@@ -399,12 +446,20 @@ def texture(kind: str, h: int, w: int, rng: np.random.Generator, dark: bool = Fa
         base = pick(rng, [(120, 130, 150), (150, 60, 60), (95, 120, 95), (170, 160, 140)])
         yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
         weave = np.sin(xx * 1.9) * np.sin(yy * 1.7)
-        shade = (1 + 0.05 * weave + 0.05 * rng.standard_normal((h, w)).astype(np.float32)
-                 + 0.07 * smooth_noise(rng, h, w, 250))
+        shade = (
+            1
+            + 0.05 * weave
+            + 0.05 * rng.standard_normal((h, w)).astype(np.float32)
+            + 0.07 * smooth_noise(rng, h, w, 250)
+        )
     else:  # stone / laminate
         base = pick(rng, [(120, 120, 118), (88, 110, 128), (140, 130, 115), (70, 80, 75)])
-        shade = (1 + 0.08 * smooth_noise(rng, h, w, 220) + 0.05 * smooth_noise(rng, h, w, 25)
-                 + 0.03 * rng.standard_normal((h, w)).astype(np.float32))
+        shade = (
+            1
+            + 0.08 * smooth_noise(rng, h, w, 220)
+            + 0.05 * smooth_noise(rng, h, w, 25)
+            + 0.03 * rng.standard_normal((h, w)).astype(np.float32)
+        )
     colour = np.array(base, dtype=np.float32)
     if dark:
         colour *= 0.35
@@ -439,24 +494,31 @@ def to_flat_scan(label: Image.Image, rng: np.random.Generator) -> Shot:
     arr = to_array(label)
     pad = int(rng.integers(40, 80))
     page = np.full((arr.shape[0] + 2 * pad, arr.shape[1] + 2 * pad, 3), 255, np.float32)
-    page[pad:pad + arr.shape[0], pad:pad + arr.shape[1]] = arr
+    page[pad : pad + arr.shape[0], pad : pad + arr.shape[1]] = arr
     # Very light, sparse noise: keeps the PNG small and the text pristine.
     h, w = page.shape[:2]
     speckle = rng.random((h, w)) < 0.004
     page[speckle] -= rng.uniform(4, 30, size=(int(speckle.sum()), 1)).astype(np.float32)
-    return Shot(to_image(page), ["white page", "sparse speckle noise", "300 dpi tag"], "png",
-                {"optimize": True, "dpi": (300, 300)})
+    return Shot(
+        to_image(page),
+        ["white page", "sparse speckle noise", "300 dpi tag"],
+        "png",
+        {"optimize": True, "dpi": (300, 300)},
+    )
 
 
 def edge_skew(quad: Array) -> float:
     """The steeper of the quadrilateral's top and bottom edges, in degrees from horizontal."""
+
     def angle(a: Array, b: Array) -> float:
         return abs(math.degrees(math.atan2(float(b[1] - a[1]), float(b[0] - a[0]))))
+
     return max(angle(quad[0], quad[1]), angle(quad[3], quad[2]))
 
 
-def phone_quad(lw: int, lh: int, rng: np.random.Generator, max_skew: float = 3.0
-               ) -> tuple[Array, float, float, str]:
+def phone_quad(
+    lw: int, lh: int, rng: np.random.Generator, max_skew: float = 3.0
+) -> tuple[Array, float, float, str]:
     """Where the label's corners land, centred on (0, 0): rotate the rectangle, squeeze one
     edge (keystone) and nudge every corner. Draws are repeated until the text lines stay within
     `max_skew` degrees of horizontal: tilted further, a plain tesseract pass stops finding lines,
@@ -473,8 +535,9 @@ def phone_quad(lw: int, lh: int, rng: np.random.Generator, max_skew: float = 3.0
             quad[idx, axis] *= 1 - 2 * keystone
         quad += rng.uniform(-0.02, 0.02, size=(4, 2)).astype(np.float32) * [lw, lh]
         theta = math.radians(angle)
-        rot = np.array([[math.cos(theta), -math.sin(theta)],
-                        [math.sin(theta), math.cos(theta)]], np.float32)
+        rot = np.array(
+            [[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]], np.float32
+        )
         quad = quad @ rot.T
         if edge_skew(quad) <= max_skew:
             break
@@ -507,8 +570,9 @@ def to_phone_photo(label: Image.Image, body_xh: float, rng: np.random.Generator)
     surface = pick(rng, ["wood", "wood", "stone", "linen"])
     background = texture(surface, H, W, rng)
     warped = cv2.warpPerspective(arr, matrix, (W, H), flags=cv2.INTER_LINEAR)
-    mask = cv2.warpPerspective(np.ones((lh, lw), np.float32), matrix, (W, H),
-                               flags=cv2.INTER_LINEAR)[..., None]
+    mask = cv2.warpPerspective(
+        np.ones((lh, lw), np.float32), matrix, (W, H), flags=cv2.INTER_LINEAR
+    )[..., None]
     shadow = gaussian_blur(mask, W * 0.012)
     shift = np.array([[1, 0, W * 0.006], [0, 1, W * 0.009]], np.float32)
     shadow = cv2.warpAffine(shadow, shift, (W, H))[..., None]
@@ -522,11 +586,17 @@ def to_phone_photo(label: Image.Image, body_xh: float, rng: np.random.Generator)
     noise = rng.uniform(2.0, 3.5)
     img = sensor_noise(img, rng, noise)
     quality = int(rng.integers(70, 86))
-    notes = [f"{surface} background", f"perspective tilt (keystone {keystone:.0%} {edge}, "
-             f"corner jitter)", f"rotation {angle:+.1f}\u00b0",
-             f"steepest text line {edge_skew(quad):.1f}\u00b0", "lighting gradient",
-             f"blur \u03c3{sigma:.1f}", f"noise \u03c3{noise:.1f}", f"JPEG q{quality}",
-             f"{W}x{H}, x-height ~{target_xh:.0f} px"]
+    notes = [
+        f"{surface} background",
+        f"perspective tilt (keystone {keystone:.0%} {edge}, corner jitter)",
+        f"rotation {angle:+.1f}\u00b0",
+        f"steepest text line {edge_skew(quad):.1f}\u00b0",
+        "lighting gradient",
+        f"blur \u03c3{sigma:.1f}",
+        f"noise \u03c3{noise:.1f}",
+        f"JPEG q{quality}",
+        f"{W}x{H}, x-height ~{target_xh:.0f} px",
+    ]
     return Shot(to_image(img), notes, "jpg", {"quality": quality})
 
 
@@ -540,19 +610,20 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     radius = (lw / 2) / half_arc
 
     # The bottle's "skin": half the circumference, bottle-coloured, with the label in the middle.
-    bottle = pick(rng, [(238, 238, 236), (245, 232, 228), (225, 235, 242), (200, 160, 110),
-                        (232, 236, 226)])
+    bottle = pick(
+        rng, [(238, 238, 236), (245, 232, 228), (225, 235, 242), (200, 160, 110), (232, 236, 226)]
+    )
     skin_w = round(math.pi * radius) + 4
     skin_h = round(lh * 1.4)
     skin = np.empty((skin_h, skin_w, 3), np.float32)
     skin[:] = bottle
     ox, oy = (skin_w - lw) // 2, (skin_h - lh) // 2
-    skin[oy:oy + lh, ox:ox + lw] = arr
+    skin[oy : oy + lh, ox : ox + lw] = arr
 
     W = round(2 * radius * rng.uniform(1.3, 1.5))
     H = round(lh * rng.uniform(1.08, 1.16))
     ss = 2  # supersampling factor for the remap
-    yy, xx = np.mgrid[0:H * ss, 0:W * ss].astype(np.float32)
+    yy, xx = np.mgrid[0 : H * ss, 0 : W * ss].astype(np.float32)
     xx = (xx + 0.5) / ss - W / 2
     yy = (yy + 0.5) / ss - H / 2
     tilt = math.radians(rng.uniform(-2.5, 2.5))
@@ -579,8 +650,7 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     else:
         spot_y = rng.uniform(-0.25, 0.25) * lh
         spot_h = rng.uniform(0.15, 0.3) * lh
-        glare = strength * np.exp(-(((theta - centre) / 0.12) ** 2)
-                                  - ((by - spot_y) / spot_h) ** 2)
+        glare = strength * np.exp(-(((theta - centre) / 0.12) ** 2) - ((by - spot_y) / spot_h) ** 2)
         glare_note = f"glare spot {strength:.0%}"
     wrapped = wrapped * (1 - glare[..., None]) + 255 * glare[..., None]
 
@@ -595,10 +665,17 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     noise = rng.uniform(2.0, 3.5)
     img = sensor_noise(img, rng, noise)
     quality = int(rng.integers(72, 86))
-    notes = [f"cylinder wrap (\u00b1{math.degrees(half_arc):.0f}\u00b0 of arc)",
-             "edge shading", glare_note, f"lines bowed ({math.degrees(elevation):+.0f}\u00b0 view)",
-             f"tilt {math.degrees(tilt):+.1f}\u00b0", "dark background", f"blur \u03c3{sigma:.1f}",
-             f"JPEG q{quality}", f"{W}x{H}, x-height ~{target_xh:.0f} px at the centre"]
+    notes = [
+        f"cylinder wrap (\u00b1{math.degrees(half_arc):.0f}\u00b0 of arc)",
+        "edge shading",
+        glare_note,
+        f"lines bowed ({math.degrees(elevation):+.0f}\u00b0 view)",
+        f"tilt {math.degrees(tilt):+.1f}\u00b0",
+        "dark background",
+        f"blur \u03c3{sigma:.1f}",
+        f"JPEG q{quality}",
+        f"{W}x{H}, x-height ~{target_xh:.0f} px at the centre",
+    ]
     return Shot(to_image(img), notes, "jpg", {"quality": quality})
 
 
@@ -624,8 +701,9 @@ HARD_SAVE: dict[str, tuple[dict[str, object], str]] = {
 }
 
 
-def to_hard(product: Product, style: LabelStyle, kind: str, turn: int, ext: str,
-            rng: np.random.Generator) -> Shot:
+def to_hard(
+    product: Product, style: LabelStyle, kind: str, turn: int, ext: str, rng: np.random.Generator
+) -> Shot:
     """The hardest tier: small print, a 90/180/270 rotation, light-on-dark, or low contrast."""
     style = hard_style(style, kind, rng)
     label, body_xh = render_label(product, style)
@@ -647,15 +725,17 @@ def to_hard(product: Product, style: LabelStyle, kind: str, turn: int, ext: str,
         arr += 35 * np.exp(-(((yy - rng.uniform(-0.5, 0.5)) / 0.12) ** 2))
     else:
         img = np.full((H, W, 3), 245, np.float32) * colour_cast(rng, 0.02)
-    img[pad:pad + lh, pad:pad + lw] = arr
+    img[pad : pad + lh, pad : pad + lw] = arr
     img = img * lighting(H, W, rng, rng.uniform(0.85, 0.92), 1.02)
     img = sensor_noise(gaussian_blur(img, sigma), rng, noise)
 
     notes = {
         "small": [f"small print (x-height ~{target_xh:.1f} px)"],
         "rotated": [f"rotated {turn}\u00b0 clockwise", f"x-height ~{target_xh:.0f} px"],
-        "light-on-dark": ["light-on-dark (cream text on a dark tube, cylinder shading)",
-                          f"x-height ~{target_xh:.0f} px"],
+        "light-on-dark": [
+            "light-on-dark (cream text on a dark tube, cylinder shading)",
+            f"x-height ~{target_xh:.0f} px",
+        ],
         "low-contrast": ["low contrast (grey-on-grey print)", f"x-height ~{target_xh:.0f} px"],
     }[kind]
     if kind == "rotated":
@@ -705,8 +785,10 @@ class Row:
 
 def describe(product: Product, style: LabelStyle) -> str:
     extra = f" + {len(product.may_contain)} may-contain" if product.may_contain else ""
-    return (f"{product.type} ({product.brand} {product.product}); {FAMILY_NAMES[style.family]}, "
-            f"{len(product.ingredients)} ingredients{extra}")
+    return (
+        f"{product.type} ({product.brand} {product.product}); {FAMILY_NAMES[style.family]}, "
+        f"{len(product.ingredients)} ingredients{extra}"
+    )
 
 
 README_HEAD = """\
@@ -740,25 +822,38 @@ printed, the ingredient list first and then any "May Contain" items, in label or
 
 
 TIER_DOCS = (
-    ("flat", "`flat/*.png`",
-     "a flat scan at about 300 dpi: the label on white, body x-height 19-23 px, sparse speckle, "
-     "no distortion"),
-    ("phone", "`phone/*.jpg`",
-     "a handheld phone photo, 1600-2200 px on the long side: the label on a wood, stone or linen "
-     "table filling roughly 2/3 of the frame, perspective tilt (keystone 3-6% plus corner jitter "
-     "up to 2%), rotation up to 3.5 degrees with the text lines kept within 3 degrees of level, "
-     "a drop shadow, uneven lighting and colour cast, blur sigma 0.6-1.0, sensor noise, JPEG "
-     "q70-85; body x-height 14-21 px"),
-    ("curved", "`curved/*.jpg`",
-     "the label wrapped round a bottle: arcsine compression toward the edges (the label covers "
-     "\u00b154 to 66 degrees of the cylinder), edge shading, slightly bowed lines from a raised "
-     "viewpoint, a specular glare band or spot over part of the text, dark background, blur "
-     "sigma 0.6-1.0, noise, JPEG q72-85; x-height 17-20 px at the centre"),
-    ("hard", "`hard/*.{png,jpg,webp,tiff,bmp}`",
-     "one hard case per product, cycling by product index: small print (x-height 8-9.5 px), "
-     "rotated 90/180/270 degrees, light-on-dark (cream text on a dark tube), low contrast "
-     "(ink at ~72% of the paper's brightness) with strong blur (sigma 1.9-2.3); the formats mix "
-     "PNG, JPEG, WebP, TIFF (deflate) and BMP to exercise the loaders"),
+    (
+        "flat",
+        "`flat/*.png`",
+        "a flat scan at about 300 dpi: the label on white, body x-height 19-23 px, sparse speckle, "
+        "no distortion",
+    ),
+    (
+        "phone",
+        "`phone/*.jpg`",
+        "a handheld phone photo, 1600-2200 px on the long side: the label on a wood, stone or "
+        "linen table filling roughly 2/3 of the frame, perspective tilt (keystone 3-6% plus "
+        "corner jitter up to 2%), rotation up to 3.5 degrees with the text lines kept within "
+        "3 degrees of level, "
+        "a drop shadow, uneven lighting and colour cast, blur sigma 0.6-1.0, sensor noise, JPEG "
+        "q70-85; body x-height 14-21 px",
+    ),
+    (
+        "curved",
+        "`curved/*.jpg`",
+        "the label wrapped round a bottle: arcsine compression toward the edges (the label covers "
+        "\u00b154 to 66 degrees of the cylinder), edge shading, slightly bowed lines from a raised "
+        "viewpoint, a specular glare band or spot over part of the text, dark background, blur "
+        "sigma 0.6-1.0, noise, JPEG q72-85; x-height 17-20 px at the centre",
+    ),
+    (
+        "hard",
+        "`hard/*.{png,jpg,webp,tiff,bmp}`",
+        "one hard case per product, cycling by product index: small print (x-height 8-9.5 px), "
+        "rotated 90/180/270 degrees, light-on-dark (cream text on a dark tube), low contrast "
+        "(ink at ~72% of the paper's brightness) with strong blur (sigma 1.9-2.3); the formats mix "
+        "PNG, JPEG, WebP, TIFF (deflate) and BMP to exercise the loaders",
+    ),
 )
 
 
@@ -789,15 +884,24 @@ def generate(products_dir: Path, out_dir: Path, log: Callable[[str], None] = pri
             "flat": to_flat_scan(label, rng_for(product.id, "flat")),
             "phone": to_phone_photo(label, body_xh, rng_for(product.id, "phone")),
             "curved": to_curved_bottle(label, body_xh, rng_for(product.id, "curved")),
-            "hard": to_hard(product, style, kind, turn, HARD_FORMATS[index % len(HARD_FORMATS)],
-                            rng_for(product.id, "hard")),
+            "hard": to_hard(
+                product,
+                style,
+                kind,
+                turn,
+                HARD_FORMATS[index % len(HARD_FORMATS)],
+                rng_for(product.id, "hard"),
+            ),
         }
         for tier, shot in shots.items():
             path = out_dir / tier / f"{product.id}.{shot.ext}"
             save_shot(shot, path)
             write_truth(path, product)
-            notes = ([f"label {style.width} px wide", f"x-height {body_xh:.0f} px", *shot.notes]
-                     if tier == "flat" else shot.notes)
+            notes = (
+                [f"label {style.width} px wide", f"x-height {body_xh:.0f} px", *shot.notes]
+                if tier == "flat"
+                else shot.notes
+            )
             rows.append(Row(f"{tier}/{path.name}", f"{about}; {', '.join(notes)}", tier))
         log(f"{product.id}: {', '.join(f'{t}/{product.id}.{s.ext}' for t, s in shots.items())}")
     tier_order = {t: i for i, t in enumerate(TIERS)}
@@ -807,10 +911,18 @@ def generate(products_dir: Path, out_dir: Path, log: Callable[[str], None] = pri
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--products", type=Path, default=HERE / "products",
-                        help="folder of product TOML files (default: samples/products)")
-    parser.add_argument("--out", type=Path, default=HERE,
-                        help="output folder for the tier folders and README.md (default: samples)")
+    parser.add_argument(
+        "--products",
+        type=Path,
+        default=HERE / "products",
+        help="folder of product TOML files (default: samples/products)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="output folder for the tier folders and README.md (default: samples)",
+    )
     args = parser.parse_args(argv)
     rows = generate(args.products, args.out)
     write_readme(rows, args.out / "README.md")
