@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     no_ingredient_list = 5
     ocr_failed = 6
     lexicon_invalid = 7
+    some_failed = 8
     ctrl_c = 130
 
 
@@ -57,6 +58,12 @@ class OcrError(MiliaScanError):
     """Tesseract ran but failed or timed out."""
 
     exit_code = ExitCode.ocr_failed
+
+
+class SomeFilesFailedError(MiliaScanError):
+    """A batch finished, but some files were unreadable or failed; every outcome is stored."""
+
+    exit_code = ExitCode.some_failed
 
 
 class LexiconError(MiliaScanError):

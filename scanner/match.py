@@ -31,6 +31,7 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 FILM_SILICONE_ENDINGS = ("methicone", "iconol", "silsesquioxane", "siloxysilicate")
 VOLATILE_SILICONE = re.compile(r"^(cyclo\w*siloxane|disiloxane|trisiloxane|\w*trisiloxane)$")
 NOT_SILICONE = re.compile(r"silica|silicate|silane|silk")
+MAX_RULE_WORDS = 7
 
 
 def fuzzy_cutoff(length: int) -> float:
@@ -79,9 +80,12 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
 
 
 def silicone_rule(key: str) -> str | None:
-    """Class an unknown name by its silicone ending: film-forming, volatile, or None."""
+    """Class an unknown name by its silicone ending: film-forming, volatile, or None.
+
+    Only name-sized items qualify: a run of OCR text that merely contains "dimethicone" is
+    not an ingredient name."""
     compact = key.replace(" ", "")
-    if NOT_SILICONE.search(compact):
+    if NOT_SILICONE.search(compact) or len(key.split()) > MAX_RULE_WORDS:
         return None
     last = key.split()[-1] if key else ""
     if VOLATILE_SILICONE.match(last):

@@ -198,3 +198,8 @@ def test_name_key_ignores_case_and_spacing(text: str) -> None:
 def test_ocr_key_is_stable(text: str) -> None:
     once = ocr_key(text)
     assert ocr_key(once) == once
+
+
+def test_a_run_of_ocr_text_is_not_classed_as_a_silicone() -> None:
+    garbage = "Aqua (W Dimethicone, Cyclopenta Glycol Caprylic Capric Alcohol Glyceryl Stearat"
+    assert silicone_rule(ocr_key(garbage)) is None

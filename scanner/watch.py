@@ -1,0 +1,340 @@
+"""Watch a folder: scan each new or replaced photo once it is fully written, exactly once.
+
+Events come from watchdog: on Linux the native observer's close-after-write and moved-into
+events say a file is complete; with polling (network shares), a file is complete once its size
+and mtime hold still. Bursts are debounced, and files are deduplicated by content hash, so a
+photo copied in twice or renamed is not scanned twice. Stopping (Ctrl-C, SIGTERM) finishes and
+stores the scans in flight; files not yet started are picked up by the next start's sweep.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import queue
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import (
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from .batch import discover
+from .errors import BadArgsError, InputFileError
+from .load import IMAGE_SUFFIXES
+from .options import ScanOptions
+from .runner import Runner, default_jobs
+from .store import ResultStore
+from .worker import FileInfo, ScanOutcome, Status, fingerprint
+
+DEBOUNCE = 0.25  # s: quiet time after a file's last event before it is taken
+SETTLE = 1.0  # s: size and mtime must hold still this long (polling, start-up sweep)
+POLL_INTERVAL = 0.5  # s: the polling observer's period
+TICK = 0.1  # s: the main loop's period
+
+Reporter = Callable[[str, str, ScanOutcome | None], None]
+
+
+def is_image(path: str) -> bool:
+    name = os.path.basename(path)
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
+
+
+def _inside(path: Path, folder: Path, recursive: bool) -> bool:
+    path, folder = path.resolve(), folder.resolve()
+    if path == folder:
+        return True
+    return recursive and folder in path.parents
+
+
+def check_outputs(folder: Path, *, recursive: bool, out: Path | None, db: Path) -> None:
+    """Refuse outputs that would land in the watched tree and be watched in turn."""
+    if out is not None and _inside(out, folder, recursive):
+        raise BadArgsError(
+            f"--out {out} lies inside the watched folder {folder}; the watch would "
+            "see its own reports. Choose a folder outside it"
+        )
+    if _inside(db.parent, folder, recursive):
+        raise BadArgsError(
+            f"the database {db} lies inside the watched folder {folder}; the watch "
+            "would see its own writes. Put it elsewhere with --db"
+        )
+
+
+class _Handler(FileSystemEventHandler):
+    """Turns watchdog events into (path, mode) items on a queue; runs on watchdog's thread."""
+
+    def __init__(self, inbox: queue.Queue[tuple[str, str]], *, closes: bool) -> None:
+        self.inbox = inbox
+        self.closes = closes  # the observer reports close-after-write (Linux inotify)
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if isinstance(event, DirMovedEvent) and event.dest_path:
+            self.inbox.put((os.fsdecode(event.dest_path), "sweep"))  # a folder moved in whole
+            return
+        if event.is_directory:
+            return
+        if isinstance(event, FileMovedEvent):
+            path, mode = os.fsdecode(event.dest_path), "complete"
+        elif isinstance(event, FileClosedEvent):
+            path, mode = os.fsdecode(event.src_path), "complete"
+        elif not self.closes and isinstance(event, FileCreatedEvent | FileModifiedEvent):
+            path, mode = os.fsdecode(event.src_path), "settle"
+        else:
+            return  # created/modified under inotify: a close-after-write event will follow
+        if path and is_image(path):
+            self.inbox.put((path, mode))
+
+
+@dataclass
+class _Pending:
+    mode: str
+    last_event: float
+    size: int = -1
+    mtime: float = -1.0
+    still_since: float = 0.0
+
+
+@dataclass
+class WatchSummary:
+    scanned: int = 0
+    duplicates: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+class Watcher:
+    def __init__(
+        self,
+        folder: Path,
+        store: ResultStore,
+        *,
+        recursive: bool = False,
+        polling: bool = False,
+        jobs: int = 0,
+        out: Path | None = None,
+        options: ScanOptions | None = None,
+        report: Reporter | None = None,
+        warn: Callable[[str], None] | None = None,
+    ) -> None:
+        if not folder.is_dir():
+            raise InputFileError(f"{folder}: not a folder; give the folder to watch")
+        self.folder = folder
+        self.store = store
+        self.recursive = recursive
+        self.polling = polling
+        self.out = out
+        self.report: Reporter = report or (lambda *_: None)
+        self.warn = warn or (lambda _msg: None)
+        self.runner = Runner(jobs or default_jobs(), options, self._done)
+        self.inbox: queue.Queue[tuple[str, str]] = queue.Queue()
+        self.pending: dict[str, _Pending] = {}
+        self.inflight_hashes: dict[str, list[FileInfo]] = {}
+        self.summary = WatchSummary()
+        self.observer: BaseObserver | None = None
+        self.watched_inode: int | None = None
+        self.ready = threading.Event()  # set once the watch is live (for tests and tools)
+
+    # -- observer -------------------------------------------------------------------------
+    def _start_observer(self) -> None:
+        observer: BaseObserver | None = None
+        if not self.polling:
+            try:
+                observer = self._native_observer()
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                    raise
+                self.warn(
+                    f"the system's inotify limit is reached ({exc.strerror}); falling back "
+                    "to polling. Raise fs.inotify.max_user_watches to avoid this"
+                )
+                self.polling = True
+        if observer is None:
+            observer = PollingObserver(timeout=POLL_INTERVAL)
+            observer.schedule(
+                _Handler(self.inbox, closes=False), str(self.folder), recursive=self.recursive
+            )
+            observer.start()
+        self.observer = observer
+        self.watched_inode = self.folder.stat().st_ino
+        self._sweep(self.folder)
+
+    def _native_observer(self) -> BaseObserver:
+        """inotify with full move events where there is inotify, else the platform's own."""
+        observer: BaseObserver
+        try:
+            from watchdog.observers.inotify import InotifyObserver
+
+            # Full events: a file moved in from outside arrives as a move, not as a creation.
+            observer, closes = InotifyObserver(generate_full_events=True), True
+        except ImportError:  # pragma: no cover - not Linux
+            observer, closes = Observer(), False
+        try:
+            observer.schedule(
+                _Handler(self.inbox, closes=closes), str(self.folder), recursive=self.recursive
+            )
+            observer.start()
+        except BaseException:
+            observer.stop()
+            raise
+        return observer
+
+    def _stop_observer(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join()
+            self.observer = None
+
+    def _supervise(self) -> None:
+        """Follow the watched folder being removed and recreated."""
+        try:
+            inode = self.folder.stat().st_ino if self.folder.is_dir() else None
+        except OSError:
+            inode = None
+        if inode is None and self.observer is not None:
+            self._stop_observer()
+            self.warn(f"{self.folder} was removed; waiting for it to come back")
+        elif inode is not None and (self.observer is None or inode != self.watched_inode):
+            self._stop_observer()
+            self._start_observer()
+            self.warn(f"watching {self.folder} again")
+
+    def _sweep(self, folder: Path) -> None:
+        """Queue the images already in a folder (at start, or a folder moved in whole)."""
+        try:
+            found = discover(folder, recursive=self.recursive)
+        except InputFileError:
+            return
+        for path in found.images:
+            self.inbox.put((str(path), "settle"))
+
+    # -- readiness ------------------------------------------------------------------------
+    def _drain_inbox(self, now: float) -> None:
+        while True:
+            try:
+                path, mode = self.inbox.get_nowait()
+            except queue.Empty:
+                return
+            if mode == "sweep":
+                self._sweep(Path(path))
+                continue
+            entry = self.pending.get(path)
+            if entry is None:
+                self.pending[path] = _Pending(mode, now)
+            else:
+                entry.last_event = now
+                if mode == "complete":
+                    entry.mode = "complete"
+
+    def _ready(self, now: float) -> list[str]:
+        ready = []
+        for path, entry in list(self.pending.items()):
+            if now - entry.last_event < DEBOUNCE:
+                continue
+            try:
+                stat = os.stat(path)
+            except OSError:
+                del self.pending[path]  # gone again (a temp file renamed away, deleted)
+                continue
+            if entry.mode == "complete":
+                ready.append(path)
+                continue
+            if (stat.st_size, stat.st_mtime) != (entry.size, entry.mtime) or stat.st_size == 0:
+                entry.size, entry.mtime, entry.still_since = stat.st_size, stat.st_mtime, now
+            elif now - entry.still_since >= SETTLE:
+                ready.append(path)
+        for path in ready:
+            del self.pending[path]
+        return ready
+
+    # -- scanning -------------------------------------------------------------------------
+    def _dispatch(self, path: str) -> None:
+        try:
+            info = fingerprint(Path(path))
+        except OSError as exc:
+            if os.path.exists(path):
+                self.store.record_unreadable(path, f"{path}: cannot read the file ({exc.strerror})")
+                self.summary.statuses[Status.unreadable] += 1
+                self.report("unreadable", path, None)
+            return
+        if info.sha256 in self.inflight_hashes:
+            self.inflight_hashes[info.sha256].append(info)  # same content already scanning
+            return
+        stored = self.store.find_by_hash(info.sha256)
+        if stored is not None:
+            if stored.path != path:
+                self.store.record_duplicate(info, stored)
+                self.summary.duplicates += 1
+                self.report("duplicate", path, None)
+            return
+        self.inflight_hashes[info.sha256] = []
+        self.runner.submit(Path(path), info, max_queue=1 << 30)  # the watch never blocks here
+
+    def _done(self, outcome: ScanOutcome, info: FileInfo) -> None:
+        self.store.record(info, outcome)
+        self.summary.scanned += 1
+        self.summary.statuses[outcome.status] += 1
+        self._write_out(outcome)
+        self.report("scanned", outcome.path, outcome)
+        stored = self.store.get(info.path)
+        for twin in self.inflight_hashes.pop(info.sha256, []):
+            if stored is not None and twin.path != info.path:
+                self.store.record_duplicate(twin, stored)
+                self.summary.duplicates += 1
+                self.report("duplicate", twin.path, None)
+
+    def _write_out(self, outcome: ScanOutcome) -> None:
+        if self.out is None:
+            return
+        try:
+            rel = Path(outcome.path).resolve().relative_to(self.folder.resolve())
+        except ValueError:
+            rel = Path(Path(outcome.path).name)
+        target = self.out / rel.with_name(rel.name + ".json")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = outcome.report_json or json.dumps(
+            {"source": outcome.path, "status": str(outcome.status), "error": outcome.error},
+            indent=2,
+        )
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(body)
+        os.replace(tmp, target)  # atomic: a reader sees the old report or the new, never half
+
+    # -- the loop -------------------------------------------------------------------------
+    def run(self, stop: threading.Event) -> WatchSummary:
+        """Watch until `stop` is set, then finish and store the scans in flight."""
+        self._start_observer()
+        self.ready.set()
+        last_check = time.monotonic()
+        try:
+            while not stop.is_set():
+                now = time.monotonic()
+                self._drain_inbox(now)
+                for path in self._ready(now):
+                    self._dispatch(path)
+                if self.runner.pending:
+                    self.runner.collect(TICK)
+                else:
+                    stop.wait(TICK)
+                if now - last_check >= 1.0:
+                    self._supervise()
+                    last_check = now
+        finally:
+            self._stop_observer()
+            self.runner.finish()
+        return self.summary
