@@ -137,7 +137,18 @@ def scan_folder(
             summary.levels[outcome.level] += 1
         emit("scanned", outcome.path, outcome)
 
-    with Runner(jobs or default_jobs(), options, on_done) as runner:
+    def on_twin(twin: FileInfo, original: FileInfo) -> None:
+        stored = store.get(original.path)
+        if stored is not None:
+            store.record_duplicate(twin, stored)
+        summary.duplicates += 1
+        if stored is not None:
+            summary.statuses[stored.status] += 1
+            if stored.level:
+                summary.levels[stored.level] += 1
+        emit("duplicate", twin.path, None)
+
+    with Runner(jobs or default_jobs(), options, on_done, on_twin) as runner:
         for path, info in _plan(found, store, rescan, summary, emit):
             runner.submit(path, info)
     return summary

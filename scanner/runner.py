@@ -55,6 +55,9 @@ def default_jobs() -> int:
 class Runner:
     """Feeds files to a ScanPool and hands each outcome to `on_done` as it arrives.
 
+    A file with the same content as one in flight is not scanned again: when the first is
+    done, `on_twin(twin, original)` is called for it.
+
     A worker that dies (a crash in a decoder, the OOM killer) breaks the whole pool: the pool
     is rebuilt and the files in flight are tried once more; a file that breaks it twice ends as
     an error outcome, so one poisonous file cannot stop the rest.
@@ -65,8 +68,11 @@ class Runner:
         jobs: int,
         options: ScanOptions | None,
         on_done: Callable[[ScanOutcome, FileInfo], None],
+        on_twin: Callable[[FileInfo, FileInfo], None],
     ) -> None:
-        self.jobs, self.options, self.on_done = max(1, jobs), options, on_done
+        self.jobs, self.options = max(1, jobs), options
+        self._on_done, self.on_twin = on_done, on_twin
+        self.twins: dict[str, list[FileInfo]] = {}  # content hash in flight -> same-content files
         self.pool = ScanPool(self.jobs, options)
         self.pending: dict[Future[ScanOutcome], tuple[Path, FileInfo]] = {}
         self.crashes: Counter[Path] = Counter()
@@ -91,10 +97,19 @@ class Runner:
         self.pool.shutdown()
 
     def submit(self, path: Path, info: FileInfo, *, max_queue: int | None = None) -> None:
+        if info.sha256 in self.twins:
+            self.twins[info.sha256].append(info)
+            return
         # Keep the queue short, so a stop loses little work and results flow steadily.
         while len(self.pending) >= (max_queue or self.jobs * 2):
             self.collect()
+        self.twins[info.sha256] = []
         self.pending[self.pool.submit(path)] = (path, info)
+
+    def on_done(self, outcome: ScanOutcome, info: FileInfo) -> None:
+        self._on_done(outcome, info)
+        for twin in self.twins.pop(info.sha256, []):
+            self.on_twin(twin, info)
 
     def collect(self, timeout: float | None = None) -> None:
         """Hand over the outcomes that are ready, waiting up to `timeout` for the first."""

@@ -140,10 +140,9 @@ class Watcher:
         self.out = out
         self.report: Reporter = report or (lambda *_: None)
         self.warn = warn or (lambda _msg: None)
-        self.runner = Runner(jobs or default_jobs(), options, self._done)
+        self.runner = Runner(jobs or default_jobs(), options, self._done, self._twin)
         self.inbox: queue.Queue[tuple[str, str]] = queue.Queue()
         self.pending: dict[str, _Pending] = {}
-        self.inflight_hashes: dict[str, list[FileInfo]] = {}
         self.summary = WatchSummary()
         self.observer: BaseObserver | None = None
         self.watched_inode: int | None = None
@@ -271,9 +270,6 @@ class Watcher:
                 self.summary.statuses[Status.unreadable] += 1
                 self.report("unreadable", path, None)
             return
-        if info.sha256 in self.inflight_hashes:
-            self.inflight_hashes[info.sha256].append(info)  # same content already scanning
-            return
         stored = self.store.find_by_hash(info.sha256)
         if stored is not None:
             if stored.path != path:
@@ -281,7 +277,6 @@ class Watcher:
                 self.summary.duplicates += 1
                 self.report("duplicate", path, None)
             return
-        self.inflight_hashes[info.sha256] = []
         self.runner.submit(Path(path), info, max_queue=1 << 30)  # the watch never blocks here
 
     def _done(self, outcome: ScanOutcome, info: FileInfo) -> None:
@@ -290,12 +285,13 @@ class Watcher:
         self.summary.statuses[outcome.status] += 1
         self._write_out(outcome)
         self.report("scanned", outcome.path, outcome)
-        stored = self.store.get(info.path)
-        for twin in self.inflight_hashes.pop(info.sha256, []):
-            if stored is not None and twin.path != info.path:
-                self.store.record_duplicate(twin, stored)
-                self.summary.duplicates += 1
-                self.report("duplicate", twin.path, None)
+
+    def _twin(self, twin: FileInfo, original: FileInfo) -> None:
+        stored = self.store.get(original.path)
+        if stored is not None and twin.path != original.path:
+            self.store.record_duplicate(twin, stored)
+            self.summary.duplicates += 1
+            self.report("duplicate", twin.path, None)
 
     def _write_out(self, outcome: ScanOutcome) -> None:
         if self.out is None:
