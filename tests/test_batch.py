@@ -177,3 +177,87 @@ def test_discover_counts_non_images_and_records_unreadable_folders(
         (str(tmp_path / "locked"), "cannot list this folder (Permission denied)"),
     )
     assert discover(tmp_path / "a", recursive=False).images == found.images
+
+
+def test_ctrl_c_stops_the_batch_and_keeps_what_was_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    images = make_labels(folder, 60)
+    db = tmp_path / "r.db"
+    cmd = [sys.executable, "-m", "scanner.cli", "batch", str(folder), "--db", str(db), "-j", "2"]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    assert proc.stderr is not None
+    done: list[str] = []
+    while len(done) < 10:
+        line = proc.stderr.readline()
+        assert line, "the batch ended early"
+        if line.startswith("["):
+            done.append(line.split("  ")[1].split()[0])
+    proc.send_signal(signal.SIGINT)  # Ctrl-C
+    assert proc.wait(timeout=60) == 130
+    proc.stderr.close()
+    rows = _rows(db)
+    assert set(done) <= set(rows) and len(rows) < len(images)
+
+
+def test_rescan_scans_again_and_counts(tmp_path: Path) -> None:
+    make_labels(tmp_path / "p", 3)
+    db = str(tmp_path / "r.db")
+    assert CliRunner().invoke(cli, ["batch", str(tmp_path / "p"), "--db", db]).exit_code == 0
+    assert (
+        CliRunner().invoke(cli, ["batch", str(tmp_path / "p"), "--db", db, "--rescan"]).exit_code
+        == 0
+    )
+    assert {count for _, count, _ in _rows(Path(db)).values()} == {2}
+
+
+def test_a_file_that_cannot_be_read_is_stored_as_unreadable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scanner.batch as batch
+
+    paths = make_labels(tmp_path / "p", 3)
+    real = batch.fingerprint
+
+    def fingerprint(path: Path) -> object:  # as root nothing is unreadable: refuse one file
+        if path == paths[1]:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(batch, "fingerprint", fingerprint)
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "p"), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == ExitCode.some_failed
+    rows = _rows(tmp_path / "r.db")
+    assert rows[str(paths[1])][0] == "unreadable"
+    assert [rows[str(p)][0] for p in (paths[0], paths[2])] == ["ok", "ok"]
+
+
+def test_results_lists_filters_and_shows(tmp_path: Path) -> None:
+    folder = tmp_path / "p"
+    folder.mkdir()
+    make_label(folder / "balm.png", ["Petrolatum", "Lanolin"])
+    make_label(folder / "gel.png", ["Glycerin", "Panthenol"])
+    db = str(tmp_path / "r.db")
+    assert CliRunner().invoke(cli, ["batch", str(folder), "--db", db]).exit_code == 0
+
+    def results(*args: str) -> str:
+        out = CliRunner().invoke(cli, ["results", "--db", db, *args])
+        assert out.exit_code == 0, out.stderr
+        return out.stdout
+
+    rows = json.loads(results("--format", "json"))
+    assert [Path(r["path"]).name for r in rows] == ["balm.png", "gel.png"]  # riskiest first
+    assert rows[0]["level"] == "high" and rows[0]["report"]["schema"] == "milia-scan/1"
+    assert [
+        json.loads(x)["path"] for x in results("--format", "jsonl", "--level", "low").splitlines()
+    ] == [str(folder / "gel.png")]
+    csv_rows = results("--format", "csv", "--contains", "Paraffinum Liquidum").splitlines()
+    assert csv_rows[0].startswith("path,status,level") and len(csv_rows) == 1  # none has it
+    by_synonym = results("--contains", "wool wax", "--format", "jsonl")  # a lanolin synonym
+    assert [json.loads(x)["path"] for x in by_synonym.splitlines()] == [str(folder / "balm.png")]
+    assert "balm.png" in results("--contains", "wool wax")  # the table, too
+    shown = CliRunner().invoke(cli, ["results", "show", str(folder / "gel.png"), "--db", db])
+    assert json.loads(shown.stdout)["source"] == str(folder / "gel.png")
+    missing = CliRunner().invoke(cli, ["results", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == ExitCode.input_file and "no results database" in missing.stderr

@@ -186,8 +186,11 @@ def test_sigterm_during_a_burst_loses_nothing_reported_and_leaves_no_process(
     proc.stderr.close()
 
     rows = _rows(db)
-    reported = [line.split("  ")[1].split()[0] for line in lines
-                if line.split()[0] in ("LOW", "MODERATE", "HIGH")]
+    reported = [
+        line.split("  ")[1].split()[0]
+        for line in lines
+        if line.split()[0] in ("LOW", "MODERATE", "HIGH")
+    ]
     assert len(reported) >= 20
     assert all(rows[p][0] == "ok" for p in reported)  # every result reported done is stored
     assert all(count == 1 for _, count, _ in rows.values())
