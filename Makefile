@@ -28,6 +28,7 @@ demo: setup
 
 ## Lint, type-check, validate the lexicon and run the whole test suite (real tesseract included).
 test: setup lint typecheck
+	$(BIN)/milia-scan lexicon validate
 	$(BIN)/python -m pytest
 
 lint:

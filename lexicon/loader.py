@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -27,6 +29,7 @@ INGREDIENT_COLUMNS = (
     "note",
 )
 SOURCE_COLUMNS = ("id", "kind", "citation")
+USER_FILE = "imported-ingredients.csv"  # in user_data_dir(); same columns as ingredients.csv
 _RATING = re.compile(r"^([0-5])(?:\s*-\s*([0-5]))?$")
 
 
@@ -207,8 +210,10 @@ def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]
     return index
 
 
-def load_lexicon_from(data_dir: Path) -> Lexicon:
-    """Load and validate the lexicon in `data_dir` (raises LexiconError on the first problem)."""
+def load_lexicon_from(data_dir: Path, user_dir: Path | None = None) -> Lexicon:
+    """Load and validate the curated lexicon in `data_dir`, then merge the user's imported
+    entries from `user_dir` (curated entries always win). Raises LexiconError on the first
+    problem, naming file, line and reason."""
     sources = load_sources(data_dir / "sources.csv")
     categories = load_categories(data_dir / "categories.toml", sources)
     path = data_dir / "ingredients.csv"
@@ -223,10 +228,68 @@ def load_lexicon_from(data_dir: Path) -> Lexicon:
         raise LexiconError(
             f"{data_dir / 'VERSION'}: cannot read the lexicon version: {exc}"
         ) from exc
+    user_file = (user_dir / USER_FILE) if user_dir is not None else None
+    if user_file is not None and user_file.is_file():
+        added = merge_user_entries(user_file, entries, index, categories, sources)
+        digest = hashlib.sha256(user_file.read_bytes()).hexdigest()[:8]
+        version = f"{version}+user.{digest}" if added else version
     return Lexicon(version, tuple(entries), categories, sources, index)
 
 
+def merge_user_entries(
+    path: Path,
+    entries: list[Entry],
+    index: dict[str, tuple[Entry, str]],
+    categories: dict[str, Category],
+    sources: dict[str, Source],
+) -> int:
+    """Add imported entries; a name or synonym the lexicon already knows is dropped (curated
+    wins), and an entry left with no name of its own is skipped. Returns how many were added."""
+    added = 0
+    for line, row in _csv_rows(path, INGREDIENT_COLUMNS):
+        entry = parse_entry(path, line, row, categories, sources, origin="imported")
+        free = [n for n in entry.names if name_key(n) and name_key(n) not in index]
+        if not free or name_key(entry.name) in index:
+            continue
+        entry = Entry(
+            entry.name,
+            tuple(n for n in free if n != entry.name),
+            entry.categories,
+            None,
+            None,
+            None,
+            entry.sources,
+            entry.note,
+            line,
+            "imported",
+        )
+        entries.append(entry)
+        for surface in entry.names:
+            index.setdefault(name_key(surface), (entry, surface))
+        added += 1
+    return added
+
+
+def user_data_dir() -> Path:
+    """Where the user's own lexicon lives: $MILIA_SCAN_DATA_DIR, else the XDG data dir."""
+    explicit = os.environ.get("MILIA_SCAN_DATA_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "milia-scan"
+
+
 @lru_cache(maxsize=4)
+def _cached(data_dir: Path, user_dir: Path, user_stamp: tuple[int, int]) -> Lexicon:
+    return load_lexicon_from(data_dir, user_dir)
+
+
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
-    """The lexicon, loaded once per process and cached."""
-    return load_lexicon_from(data_dir)
+    """The lexicon with the user's imports, loaded once per process (again if they change)."""
+    user_dir = user_data_dir()
+    try:
+        stat = (user_dir / USER_FILE).stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (0, 0)
+    return _cached(data_dir, user_dir, stamp)

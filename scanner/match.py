@@ -16,6 +16,7 @@ from dataclasses import replace
 from rapidfuzz import fuzz, process
 
 from lexicon import Entry, Lexicon, name_key
+from lexicon.rules import family_class
 
 from .models import IngredientItem, Match
 
@@ -27,11 +28,6 @@ _DIGITS = re.compile(r"\d+")
 _BAR_AS_L = re.compile(r"(?<=[A-Za-z])[!|]")
 _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _PAREN = re.compile(r"\(([^()]*)\)")
-
-FILM_SILICONE_ENDINGS = ("methicone", "iconol", "silsesquioxane", "siloxysilicate")
-VOLATILE_SILICONE = re.compile(r"^(cyclo\w*siloxane|disiloxane|trisiloxane|\w*trisiloxane)$")
-NOT_SILICONE = re.compile(r"silica|silicate|silane|silk")
-MAX_RULE_WORDS = 7
 
 
 def fuzzy_cutoff(length: int) -> float:
@@ -79,26 +75,6 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
     return result
 
 
-def silicone_rule(key: str) -> str | None:
-    """Class an unknown name by its silicone ending: film-forming, volatile, or None.
-
-    Only name-sized items qualify: a run of OCR text that merely contains "dimethicone" is
-    not an ingredient name."""
-    compact = key.replace(" ", "")
-    if NOT_SILICONE.search(compact) or len(key.split()) > MAX_RULE_WORDS:
-        return None
-    last = key.split()[-1] if key else ""
-    if VOLATILE_SILICONE.match(last):
-        return "volatile_silicone"
-    if (
-        compact.endswith(FILM_SILICONE_ENDINGS)
-        or compact.endswith(("icone", "siloxane"))
-        or any(s in compact for s in ("dimethicone", "siloxy", "polysilicone"))
-    ):
-        return "film_forming_silicone"
-    return None
-
-
 class Matcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
@@ -112,7 +88,7 @@ class Matcher:
             found = self._match_keys(item, keys)
             if found is not None:
                 return found
-        rule = silicone_rule(whole[0]) if whole else None
+        rule = family_class(whole[0]) if whole else None
         if rule:
             return Match(item, None, None, 0.0, "rule", (rule,))
         return Match(item, None, None, 0.0, "none")

@@ -20,3 +20,11 @@ def lexicon() -> Lexicon:
 
 def sample_images(tier: str) -> list[Path]:
     return sorted(p for p in (SAMPLES / tier).iterdir() if p.suffix != ".txt")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_user_lexicon(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read a developer's own imported lexicon."""
+    import os
+
+    os.environ["MILIA_SCAN_DATA_DIR"] = str(tmp_path_factory.mktemp("user-data"))

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lexicon import Lexicon, name_key
-from scanner.match import Matcher, fuzzy_cutoff, ocr_key, silicone_rule
+from lexicon.rules import silicone_class
+from scanner.match import Matcher, fuzzy_cutoff, ocr_key
 from scanner.models import IngredientItem
 
 
@@ -148,7 +149,7 @@ RULES = [
 
 @pytest.mark.parametrize(("raw", "category"), RULES)
 def test_silicone_name_rules(raw: str, category: str | None) -> None:
-    assert silicone_rule(ocr_key(raw)) == category
+    assert silicone_class(ocr_key(raw)) == category
 
 
 def test_unknown_silicone_is_classed_by_rule(matcher: Matcher) -> None:
@@ -202,4 +203,4 @@ def test_ocr_key_is_stable(text: str) -> None:
 
 def test_a_run_of_ocr_text_is_not_classed_as_a_silicone() -> None:
     garbage = "Aqua (W Dimethicone, Cyclopenta Glycol Caprylic Capric Alcohol Glyceryl Stearat"
-    assert silicone_rule(ocr_key(garbage)) is None
+    assert silicone_class(ocr_key(garbage)) is None
