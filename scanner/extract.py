@@ -111,6 +111,12 @@ def is_header(token_text: str) -> bool:
     return bool(parts) and any(_is_word(p, HEADER_WORDS) for p in parts)
 
 
+def is_section_word(text: str) -> bool:
+    """A header or section word standing alone ("Ingredients:", "Directions"), never an item."""
+    words = text.replace(":", " ").split()
+    return 0 < len(words) <= 2 and (is_header(words[0]) or _is_word(words[0], STOP_WORDS))
+
+
 def tokens_from_ocr(result: OcrResult) -> list[Token]:
     return [Token(w.text, w.box, w.line_id) for w in result.words]
 

@@ -18,16 +18,19 @@ from rapidfuzz import fuzz, process
 from lexicon import Entry, Lexicon, name_key
 from lexicon.rules import family_class
 
-from .models import IngredientItem, Match
+from .extract import is_section_word
+from .models import IngredientItem, Match, union_box
 
 NO_FUZZY_BELOW = 5  # keys shorter than this must match exactly
 CLOSE_CALL = 6.0  # a runner-up within this many points is reported
+SPLIT_SCORE = 90.0  # both halves of a split run-together item must match at least this well
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
 _BAR_AS_L = re.compile(r"(?<=[A-Za-z])[!|]")
 _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _PAREN = re.compile(r"\(([^()]*)\)")
+_FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
 
 
 def fuzzy_cutoff(length: int) -> float:
@@ -75,12 +78,43 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
     return result
 
 
+def ocr_fold(key: str) -> str:
+    """Fold the letters OCR confuses (i/l/1, o/0, rn/m, cl/d, vv/w, 5/s) to one form, in words
+    without digits; two keys that fold alike differ only by such confusions."""
+    words = []
+    for word in key.split():
+        if not any(ch.isdigit() for ch in word):
+            word = word.replace("rn", "m").replace("cl", "d").replace("vv", "w")
+            word = word.translate(_FOLD)
+        words.append(word)
+    return " ".join(words)
+
+
+def _length_slack(length: int) -> int:
+    return max(2, length // 7)
+
+
 class Matcher:
+    """Matches items against one lexicon; build once per process (see pipeline.matcher_for)."""
+
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self._keys: list[str] = list(lexicon.index)
         self._entries: list[tuple[Entry, str]] = [lexicon.index[k] for k in self._keys]
         self._digits = [_DIGITS.findall(k) for k in self._keys]
+        # Keys by length: a fuzzy match never pairs names of very different length, so a query
+        # only needs the keys near its own length (most of the speed with 30k names).
+        self._by_length: dict[int, list[int]] = {}
+        for idx, key in enumerate(self._keys):
+            self._by_length.setdefault(len(key), []).append(idx)
+        folded: dict[str, tuple[Entry, str] | None] = {}
+        for key, hit in lexicon.index.items():
+            f = ocr_fold(key)
+            if f not in folded:
+                folded[f] = hit
+            elif (seen := folded[f]) is not None and seen[0] is not hit[0]:
+                folded[f] = None  # two entries fold alike: the fold cannot tell them apart
+        self._folded = {k: v for k, v in folded.items() if v is not None}
 
     def match(self, item: IngredientItem) -> Match:
         whole, parts = variants(item.raw)
@@ -98,6 +132,11 @@ class Matcher:
             hit = self.lexicon.index.get(key)
             if hit:
                 return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
+        for key in keys:
+            hit = self._folded.get(ocr_fold(key))
+            if hit:
+                score = round(fuzz.ratio(key, name_key(hit[1])), 1)
+                return Match(item, hit[0], hit[1], score, "fuzzy", hit[0].categories)
         best_per_entry: dict[int, tuple[float, int]] = {}
         for key in keys:
             for idx, score in self._fuzzy(key):
@@ -119,12 +158,20 @@ class Matcher:
         if cutoff > 100:
             return []
         digits = _DIGITS.findall(key)
+        near = [
+            idx
+            for length in range(
+                len(key) - _length_slack(len(key)) - 1, len(key) + _length_slack(len(key)) + 2
+            )
+            for idx in self._by_length.get(length, ())
+        ]
         found = []
-        for _, score, idx in process.extract(
-            key, self._keys, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+        for _, score, pos in process.extract(
+            key, [self._keys[i] for i in near], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
         ):
+            idx = near[pos]
             choice = self._keys[idx]
-            if abs(len(key) - len(choice)) > max(2, len(choice) // 7):
+            if abs(len(key) - len(choice)) > _length_slack(len(choice)):
                 continue  # never a short word onto a long name ("Amodimethicone")
             if digits != self._digits[idx]:
                 continue  # PEG-40 is not PEG-100
@@ -132,8 +179,17 @@ class Matcher:
         return found
 
     def match_list(self, items: Sequence[IngredientItem]) -> tuple[Match, ...]:
-        """Match every item, then apply the rules that need the whole list."""
-        matches = [self.match(item) for item in items]
+        """Match every item, mend the list's segmentation, then apply whole-list rules.
+
+        Header and section words are never ingredients; two unrecognised neighbours that
+        form a name together are joined ("Cetearyl" + "Alcohol"); an unrecognised item that is
+        two names run together is split ("Dimethicone Cyclopentasiloxane")."""
+        kept = [i for i in items if not (is_section_word(i.raw) and self._exact(i) is None)]
+        matches = self._join_broken([self.match(i) for i in kept])
+        matches = [part for m in matches for part in self._split_run(m)]
+        matches = [
+            replace(m, item=replace(m.item, position=n)) for n, m in enumerate(matches, start=1)
+        ]
         n = len(matches)
         for i, m in enumerate(matches):
             cats = m.categories
@@ -143,3 +199,52 @@ class Matcher:
                     m, categories=tuple(c for c in cats if c not in ("aha", "bha", "pha"))
                 )
         return tuple(matches)
+
+    def _exact(self, item: IngredientItem) -> Entry | None:
+        hit = self.lexicon.index.get(ocr_key(item.raw))
+        return hit[0] if hit else None
+
+    def _join_broken(self, matches: list[Match]) -> list[Match]:
+        out: list[Match] = []
+        for m in matches:
+            prev = out[-1] if out else None
+            if prev is not None and prev.entry is None:
+                glues = ("",) if prev.item.raw.endswith("-") else (" ", "")
+                for glue in glues:
+                    raw = prev.item.raw + glue + m.item.raw
+                    joined_item = replace(
+                        prev.item,
+                        raw=raw,
+                        box=union_box([b for b in (prev.item.box, m.item.box) if b is not None]),
+                    )
+                    joined = self.match(joined_item)
+                    if joined.entry is not None and joined.score >= SPLIT_SCORE:
+                        out[-1] = joined
+                        break
+                else:
+                    out.append(m)
+                continue
+            out.append(m)
+        return out
+
+    def _split_run(self, match: Match, depth: int = 0) -> list[Match]:
+        words = match.item.raw.split()
+        if match.entry is not None or len(words) < 2 or depth > 2:
+            return [match]
+        best: tuple[float, Match, Match] | None = None
+        for k in range(1, len(words)):
+            left = self.match(replace(match.item, raw=" ".join(words[:k])))
+            right = self.match(replace(match.item, raw=" ".join(words[k:])))
+            if left.entry is None or min(left.score, SPLIT_SCORE) < SPLIT_SCORE:
+                continue
+            score = min(left.score, right.score if right.entry else 0.0)
+            if right.entry is None:
+                deeper = self._split_run(right, depth + 1)
+                if len(deeper) < 2 or any(d.entry is None for d in deeper):
+                    continue
+                score = min(left.score, *(d.score for d in deeper))
+            if score >= SPLIT_SCORE and (best is None or score > best[0]):
+                best = (score, left, right)
+        if best is None:
+            return [match]
+        return [best[1], *self._split_run(best[2], depth + 1)]

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lexicon import Lexicon, name_key
-from lexicon.rules import silicone_class
+from lexicon.rules import family_class, silicone_class
 from scanner.match import Matcher, fuzzy_cutoff, ocr_key
 from scanner.models import IngredientItem
 
@@ -204,3 +204,54 @@ def test_ocr_key_is_stable(text: str) -> None:
 def test_a_run_of_ocr_text_is_not_classed_as_a_silicone() -> None:
     garbage = "Aqua (W Dimethicone, Cyclopenta Glycol Caprylic Capric Alcohol Glyceryl Stearat"
     assert silicone_class(ocr_key(garbage)) is None
+
+
+SEGMENTATION = [
+    # two names run together because a comma was lost
+    (
+        "Aqua, Dimethicone Cyclopentasiloxane, Glycerin",
+        ["Water", "Dimethicone", "Cyclopentasiloxane", "Glycerin"],
+    ),
+    ("Water, Glycerin Dimethicone Petrolatum", ["Water", "Glycerin", "Dimethicone", "Petrolatum"]),
+    ("Water, Sodium Hyaluronate Panthenol", ["Water", "Sodium Hyaluronate", "Panthenol"]),
+    # one name broken by a stray separator, or at a hyphen
+    ("Water, Cetearyl, Alcohol, Glycerin", ["Water", "Cetearyl Alcohol", "Glycerin"]),
+    ("Water, Ceteareth-, 20, Glycerin", ["Water", "Ceteareth-20", "Glycerin"]),
+    ("Water, Butyrospermum Parkii, Butter", ["Water", "Butyrospermum Parkii (Shea) Butter"]),
+    # header and section words are never ingredients
+    ("Water, Glycerin, Directions", ["Water", "Glycerin"]),
+    ("Ingredients, Water, Glycerin", ["Water", "Glycerin"]),
+]
+
+
+@pytest.mark.parametrize(("text", "names"), SEGMENTATION)
+def test_segmentation_repair(lexicon: Lexicon, text: str, names: list[str]) -> None:
+    from scanner.pipeline import scan_text
+
+    matches = scan_text(text, lexicon=lexicon).matches
+    assert [m.name for m in matches] == names
+    assert [m.item.position for m in matches] == list(range(1, len(names) + 1))
+
+
+def test_an_unknown_multiword_name_is_not_split_into_guesses(matcher: Matcher) -> None:
+    items = [IngredientItem(1, "Water"), IngredientItem(2, "Glycerin Xyzzylate Quux")]
+    names = [m.name for m in matcher.match_list(items)]
+    assert names == ["Water", None]
+
+
+FAMILIES = [
+    ("peg 75 stearate", "emulsifier"),
+    ("ppg 15 stearyl ether", "emulsifier"),
+    ("steareth 21", "emulsifier"),
+    ("laureth 23", "emulsifier"),
+    ("ci 12345", "colorant"),
+    ("bis hydroxyethoxypropyl dimethicone", "film_forming_silicone"),
+    ("cyclooctasiloxane", "volatile_silicone"),
+    ("silica silylate", None),
+    ("sodium benzoate", None),
+]
+
+
+@pytest.mark.parametrize(("key", "category"), FAMILIES)
+def test_family_rules(key: str, category: str | None) -> None:
+    assert family_class(key) == category
