@@ -42,11 +42,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiers", nargs="*", default=list(TIERS))
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every image")
-    parser.add_argument("--only", choices=["accuracy", "throughput"], default=None)
+    parser.add_argument("--only", choices=["accuracy", "matching", "throughput"], default=None)
     args = parser.parse_args(argv)
     results: dict[str, object] = {}
     if args.only in (None, "accuracy"):
         results.update(accuracy(args))
+    if args.only in (None, "matching"):
+        from .matching import main as matching
+
+        results["matching"] = matching()
     if args.only in (None, "throughput"):
         from .throughput import main as throughput
 
