@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lexicon import Entry
+
+if TYPE_CHECKING:
+    from .context import AvoidHit, ClaimIssue, Context
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
@@ -179,3 +183,6 @@ class Report:
     ocr_confidence: float | None = None
     ocr_text: str | None = None
     timings: dict[str, float] = field(default_factory=dict, compare=False)
+    context: Context | None = None
+    claims: tuple[ClaimIssue, ...] = ()
+    avoid: tuple[AvoidHit, ...] = ()

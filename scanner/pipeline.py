@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lexicon import Lexicon, load_lexicon
 
+from .context import AnalysisOptions, avoid_hits, check_claims, detect_context
 from .extract import extract_from_ocr, extract_from_text
 from .load import load_image
 from .match import Matcher
@@ -58,16 +59,44 @@ def _match_warnings(matches: tuple[Match, ...]) -> list[str]:
 
 
 def analyse(
-    ingredients: IngredientList, lexicon: Lexicon, source: str, timings: dict[str, float]
+    ingredients: IngredientList,
+    lexicon: Lexicon,
+    source: str,
+    timings: dict[str, float],
+    *,
+    label_text: str = "",
+    analysis: AnalysisOptions | None = None,
 ) -> Report:
+    """Match, weigh in the label's context, check its claims and the reader's avoid list."""
+    analysis = analysis or AnalysisOptions()
     start = time.perf_counter()
     matches = matcher_for(lexicon).match_list(ingredients.items)
     timings["match"] = time.perf_counter() - start
     start = time.perf_counter()
-    risk = assess(matches, lexicon)
+    context = detect_context(label_text, analysis.product_type)
+    risk = assess(matches, lexicon, factor=context.factor)
+    if context.factor != 1.0 and risk.drivers:
+        weight = "more" if context.factor > 1 else "less"
+        risk = replace(
+            risk,
+            summary=f"{risk.summary} As {context.product_type.phrase} product "
+            f"({context.reason}) it counts {weight} (x{context.factor}).",
+        )
+    claims = check_claims(label_text, matches)
+    avoid = avoid_hits(matches, analysis.avoid, lexicon)
     timings["assess"] = time.perf_counter() - start
-    warnings = [*ingredients.warnings, *_match_warnings(matches)]
-    return Report(source, lexicon.version, matches, risk, tuple(warnings), timings=timings)
+    warnings = [*(c.message for c in claims), *ingredients.warnings, *_match_warnings(matches)]
+    return Report(
+        source,
+        lexicon.version,
+        matches,
+        risk,
+        tuple(warnings),
+        timings=timings,
+        context=context,
+        claims=claims,
+        avoid=avoid,
+    )
 
 
 def _box_to_original(
@@ -90,6 +119,7 @@ def scan_image(
     options: ScanOptions | None = None,
     engine: OcrEngine | None = None,
     lexicon: Lexicon | None = None,
+    analysis: AnalysisOptions | None = None,
 ) -> Report:
     """Scan one label photo and return its report. Raises MiliaScanError subclasses."""
     options = options or ScanOptions()
@@ -110,7 +140,9 @@ def scan_image(
     ingredients = _box_to_original(prepared, image, extract_from_ocr(ocr))
     timings["extract"] = time.perf_counter() - start
 
-    report = analyse(ingredients, lexicon, str(path), timings)
+    report = analyse(
+        ingredients, lexicon, str(path), timings, label_text=ocr.text, analysis=analysis
+    )
     warnings = list(report.warnings)
     if ocr.confidence < LOW_OCR_CONFIDENCE:
         warnings.insert(
@@ -127,11 +159,16 @@ def scan_image(
     )
 
 
-def scan_text(text: str, source: str = "-", lexicon: Lexicon | None = None) -> Report:
+def scan_text(
+    text: str,
+    source: str = "-",
+    lexicon: Lexicon | None = None,
+    analysis: AnalysisOptions | None = None,
+) -> Report:
     """Analyse an ingredient list given as text (pasted, or from stdin)."""
     lexicon = lexicon or load_lexicon()
     timings: dict[str, float] = {}
     start = time.perf_counter()
     ingredients = extract_from_text(text)
     timings["extract"] = time.perf_counter() - start
-    return analyse(ingredients, lexicon, source, timings)
+    return analyse(ingredients, lexicon, source, timings, label_text=text, analysis=analysis)

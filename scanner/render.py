@@ -68,7 +68,12 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
                 f"[{f.evidence}; {', '.join(f.sources)}]\n"
             )
             reasons.append(f"     {f.why}\n", style="dim")
-    parts: list[Text | Table] = [head, Text(risk.summary), table]
+    parts: list[Text | Table] = [head]
+    for hit in report.avoid:
+        parts.append(
+            Text(f"AVOID: #{hit.position} {hit.ingredient} ({hit.because})", style="bold magenta")
+        )
+    parts += [Text(risk.summary), table]
     if reasons:
         parts.append(reasons)
     for warning in report.warnings:

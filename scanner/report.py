@@ -61,7 +61,22 @@ def to_json_dict(report: Report) -> dict[str, Any]:
             "mitigators": [_factor(f) for f in risk.mitigators],
             "summary": risk.summary,
             "disclaimer": DISCLAIMER,
+            "context": None
+            if report.context is None
+            else {
+                "product_type": str(report.context.product_type),
+                "factor": report.context.factor,
+                "reason": report.context.reason,
+            },
         },
+        "avoid": [
+            {"ingredient": a.ingredient, "position": a.position, "because": a.because}
+            for a in report.avoid
+        ],
+        "claims": [
+            {"claim": c.claim, "contradicted_by": list(c.contradicted_by), "message": c.message}
+            for c in report.claims
+        ],
         "warnings": list(report.warnings),
         "ocr": None
         if report.ocr_engine is None

@@ -7,10 +7,13 @@ The model (written out in the README):
   falling concentration, so the head of the list matters and the tail little.
 - rating_factor applies to the comedogenic classes: the midpoint of the 0-5 grade / 5 (a weak
   rabbit-ear prior), 0.6 when no grade is known.
-- Drivers whose link is only a hypothesis (silicones, comedogenic ratings) add up to at most
-  HYPOTHESIS_CAP, so on their own they can make a product moderate, never high.
 - Mitigators (retinoids, exfoliating acids, light humectants) add up the same way to M, and
-  offset up to half of the drivers: net = D * (1 - min(0.5, M / 2)).
+  offset up to half of the drivers; the product's context (scanner.context: eye area 1.3,
+  balm 1.15, leave-on 1.0, rinse-off 0.35) scales them:
+  net = (D_reported + min(HYPOTHESIS_CAP, D_hypothesis * s)) with s = (1 - min(0.5, M / 2)) * c
+  applied to D_reported too. Drivers whose link is only a hypothesis (silicones, comedogenic
+  ratings) add up to at most HYPOTHESIS_CAP, so on their own they make a product moderate at
+  most, whatever its context.
 - score = 100 * (1 - exp(-net / 1.5)); low below 30, moderate below 60, high from 60.
 """
 
@@ -110,16 +113,17 @@ def _summary(level: str, drivers: list[RiskFactor], mitigators: list[RiskFactor]
     return text
 
 
-def assess(matches: Sequence[Match], lexicon: Lexicon) -> MiliaRisk:
+def assess(matches: Sequence[Match], lexicon: Lexicon, *, factor: float = 1.0) -> MiliaRisk:
+    """Weigh the matches; `factor` is the product context (eye area 1.3, rinse-off 0.35)."""
     drivers = [f for m in matches if (f := _strongest(m, lexicon, Role.driver))]
     mitigators = [f for m in matches if (f := _strongest(m, lexicon, Role.mitigator))]
     drivers.sort(key=lambda f: f.contribution, reverse=True)
     mitigators.sort(key=lambda f: f.contribution, reverse=True)
-    hypothesis = sum(f.contribution for f in drivers if f.evidence == Evidence.hypothesis)
-    total = sum(f.contribution for f in drivers if f.evidence != Evidence.hypothesis)
-    total += min(HYPOTHESIS_CAP, hypothesis)
     offset = min(MAX_OFFSET, sum(f.contribution for f in mitigators) / 2)
-    net = total * (1 - offset)
+    scale = (1 - offset) * factor
+    hypothesis = sum(f.contribution for f in drivers if f.evidence == Evidence.hypothesis)
+    reported = sum(f.contribution for f in drivers if f.evidence != Evidence.hypothesis)
+    net = reported * scale + min(HYPOTHESIS_CAP, hypothesis * scale)
     score = round(100 * (1 - math.exp(-net / SCALE)))
     level = level_for(score)
     return MiliaRisk(
