@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup tesseract demo test lint typecheck unit bench samples clean
+.PHONY: setup tesseract demo test lint typecheck bench samples screenshot clean
 
 setup: tesseract $(STAMP)
 
@@ -40,6 +40,14 @@ typecheck:
 ## Accuracy and speed on samples/, per tier, against a plain tesseract pass.
 bench: setup
 	$(BIN)/python -m bench.run
+
+## Re-make the README's screenshot of a real report (needs Chromium).
+screenshot: setup
+	@mkdir -p build docs
+	$(BIN)/milia-scan scan samples/phone/02-night-balm.jpg --format html -o build/report.html
+	chromium --headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --hide-scrollbars --user-data-dir=build/chromium \
+		--window-size=1000,1500 --screenshot=docs/report-screenshot.png "file://$(CURDIR)/build/report.html"
 
 ## Regenerate the sample images from samples/products/*.toml (deterministic).
 samples: setup

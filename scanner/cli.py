@@ -5,6 +5,7 @@ Library errors become exit codes here and nowhere else; tracebacks only with -v.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import traceback
@@ -17,7 +18,8 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import ExitCode, InputFileError, MiliaScanError
+from .context import AnalysisOptions, ProductType
+from .errors import BadArgsError, ExitCode, InputFileError, MiliaScanError
 from .store import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,39 +56,115 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bo
 
 
 def output_options(func: F) -> F:
-    func = click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_set_verbose,
-        help="Show timings and tracebacks.",
-    )(func)
-    func = click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Readable report, or the milia-scan/1 JSON.",
-    )(func)
+    """The options every single-report command shares."""
+    options = [
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_verbose,
+            help="Show timings and tracebacks.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json", "md", "html"]),
+            default="text",
+            show_default=True,
+            help="Readable report, the milia-scan/1 JSON, Markdown, or a self-contained HTML page.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="Write the report to this file instead of stdout.",
+        ),
+        click.option(
+            "--open",
+            "open_it",
+            is_flag=True,
+            help="Open the written report in the browser (with --output).",
+        ),
+        click.option(
+            "--product-type",
+            type=click.Choice([t.value for t in ProductType]),
+            default="auto",
+            show_default=True,
+            help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto "
+            "reads it from the label.",
+        ),
+        click.option(
+            "--avoid",
+            default="",
+            metavar="NAME,...",
+            help="Ingredients or classes to call out first (e.g. 'silicones,lanolin'); "
+            "added to ~/.config/milia-scan/avoid.txt.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
     return func
 
 
-def _emit(report: Any, fmt: str) -> None:
+def _analysis(product_type: str, avoid: str) -> AnalysisOptions:
+    from .context import avoid_terms_from_config
+
+    terms = tuple(t.strip() for t in avoid.split(",") if t.strip())
+    return AnalysisOptions(ProductType(product_type), avoid_terms_from_config() + terms)
+
+
+def _emit(
+    report: Any, fmt: str, output: Path | None, open_it: bool, image: Path | None = None
+) -> None:
     from lexicon import load_lexicon
 
-    from .render import render
-    from .report import to_json
+    lexicon = load_lexicon()
+    if fmt == "text" and output is None:
+        from .render import render
 
-    if fmt == "json":
-        click.echo(to_json(report))
-        return
-    render(report, load_lexicon(), Console(soft_wrap=False))
+        render(report, lexicon, Console(soft_wrap=False))
+    else:
+        if fmt == "json":
+            from .report import to_json
+
+            body = to_json(report) + "\n"
+        elif fmt == "md":
+            from .markdown import report_markdown
+
+            body = report_markdown(report, lexicon)
+        elif fmt == "html":
+            from .html_report import report_html
+
+            body = report_html(report, lexicon, image)
+        else:
+            from .render import render
+
+            console = Console(record=True, width=100, file=io.StringIO())
+            render(report, lexicon, console)
+            body = console.export_text()
+        _write(body, output)
+    if open_it:
+        if output is None:
+            raise BadArgsError("--open needs --output FILE to open")
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())
     if click.get_current_context().meta.get("verbose") and report.timings:
         times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
         click.echo(f"timings: {times}", err=True)
+
+
+def _write(body: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(body, nl=False)
+        return
+    try:
+        output.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"{output}: cannot write the report ({exc.strerror})") from None
 
 
 @click.group(cls=MiliaGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,20 +179,44 @@ def cli() -> None:
 @cli.command()
 @click.argument("image", type=click.Path(path_type=Path, dir_okay=True))
 @output_options
-def scan(image: Path, fmt: str) -> None:
+@click.option(
+    "--annotate",
+    "annotate",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the photo with every ingredient boxed (PNG).",
+)
+def scan(
+    image: Path,
+    fmt: str,
+    output: Path | None,
+    open_it: bool,
+    product_type: str,
+    avoid: str,
+    annotate: Path | None,
+) -> None:
     """Scan one photo of a label and print its milia-risk report.
 
-    Example: milia-scan scan samples/phone/01-eye-cream.jpg --format json
+    Example: milia-scan scan samples/phone/01-eye-cream.jpg --format html -o report.html --open
     """
     from .pipeline import scan_image
 
-    _emit(scan_image(image), fmt)
+    report = scan_image(image, analysis=_analysis(product_type, avoid))
+    if annotate is not None:
+        from lexicon import load_lexicon
+
+        from .annotate import write_annotated
+
+        write_annotated(report, load_lexicon(), image, annotate)
+    _emit(report, fmt, output, open_it, image)
 
 
 @cli.command()
 @click.argument("ingredients", required=False, default="-")
 @output_options
-def text(ingredients: str, fmt: str) -> None:
+def text(
+    ingredients: str, fmt: str, output: Path | None, open_it: bool, product_type: str, avoid: str
+) -> None:
     """Analyse an ingredient list given as text, or read from stdin with '-' (no OCR).
 
     Example: milia-scan text "Aqua, Petrolatum, Dimethicone, Retinol"
@@ -126,7 +228,12 @@ def text(ingredients: str, fmt: str) -> None:
         ingredients = sys.stdin.read()
     else:
         source = "argument"
-    _emit(scan_text(ingredients, source=source), fmt)
+    _emit(
+        scan_text(ingredients, source=source, analysis=_analysis(product_type, avoid)),
+        fmt,
+        output,
+        open_it,
+    )
 
 
 def db_option(func: F) -> F:
@@ -153,7 +260,7 @@ def db_option(func: F) -> F:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "jsonl", "csv"]),
+    type=click.Choice(["table", "jsonl", "csv", "html"]),
     default="table",
     show_default=True,
     help="Summary table, or one row per file.",
@@ -326,11 +433,87 @@ def watch(
     click.echo(f"stopped: {summary.scanned} scanned, {summary.duplicates} duplicates", err=True)
 
 
+@cli.command()
+@click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--stored", is_flag=True, help="Use the stored result of a photo already in the database."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@db_option
+def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
+    """Add up the milia exposure of products used together; name the one that adds most.
+
+    Example: milia-scan routine cleanser.jpg serum.jpg eye-cream.jpg
+    """
+    from .pipeline import scan_image
+    from .routine import RoutineItem, combine
+
+    items = []
+    store = _open_results(db) if stored and db.exists() else None
+    try:
+        for photo in photos:
+            found = store.get(str(photo)) if store else None
+            if found is not None and found.status == "ok" and found.score is not None:
+                items.append(
+                    RoutineItem(str(photo), found.score, found.level or "", tuple(found.drivers()))
+                )
+                continue
+            report = scan_image(photo)
+            items.append(
+                RoutineItem(
+                    str(photo),
+                    report.risk.score,
+                    report.risk.level,
+                    tuple(d.ingredient for d in report.risk.drivers),
+                )
+            )
+    finally:
+        if store:
+            store.close()
+    result = combine(items)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "score": result.score,
+                    "level": result.level,
+                    "exposure": round(result.exposure, 3),
+                    "summary": result.summary,
+                    "products": [
+                        {
+                            "source": i.source,
+                            "score": i.score,
+                            "level": i.level,
+                            "exposure": round(i.exposure, 3),
+                            "share": round(result.share(i), 3),
+                            "drivers": list(i.drivers),
+                        }
+                        for i in result.items
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(header_style="bold", title="Routine")
+    for column in ("product", "risk", "share of exposure", "drivers"):
+        table.add_column(column, overflow="fold")
+    for i in result.items:
+        table.add_row(
+            i.source, f"{i.level} {i.score}", f"{result.share(i):.0%}", ", ".join(i.drivers[:3])
+        )
+    console = Console(soft_wrap=False)
+    console.print(table)
+    console.print(result.summary)
+
+
 @cli.group(invoke_without_command=True)
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    type=click.Choice(["table", "json", "jsonl", "csv", "html"]),
     default="table",
     show_default=True,
 )

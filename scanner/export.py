@@ -13,7 +13,7 @@ from rich.table import Table
 
 from .store import StoredResult
 
-FORMATS = ("table", "json", "jsonl", "csv")
+FORMATS = ("table", "json", "jsonl", "csv", "html")
 CSV_FIELDS = (
     "path",
     "status",
@@ -63,6 +63,10 @@ def write(
     elif fmt == "jsonl":
         for r in rows:
             stream.write(json.dumps(as_dict(r, full=True), ensure_ascii=False) + "\n")
+    elif fmt == "html":
+        from .html_report import batch_html
+
+        stream.write(batch_html(rows, title or "milia-scan results"))
     elif fmt == "csv":
         writer = csv.DictWriter(stream, CSV_FIELDS)
         writer.writeheader()

@@ -1,0 +1,128 @@
+"""Markdown, HTML (as text), the annotated photo, routines, and the CLI options for them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+from click.testing import CliRunner
+
+from lexicon import Lexicon
+from scanner.cli import cli
+from scanner.html_report import report_html
+from scanner.markdown import report_markdown
+from scanner.pipeline import scan_image, scan_text
+from scanner.routine import RoutineItem, combine
+
+from .conftest import SAMPLES
+from .fakes import RECORDINGS, ReplayEngine
+
+XSS = (
+    "Ingredients: Aqua, <script>document.body.setAttribute('data-pwned','1')</script>, "
+    "<img src=x onerror=alert(1)>, Glycerin"
+)
+
+
+def test_markdown_escapes_table_cells(lexicon: Lexicon) -> None:
+    md = report_markdown(
+        scan_text("Ingredients: Aqua, Foo|Bar, Petrolatum", lexicon=lexicon), lexicon
+    )
+    assert "| 2 | *not recognised* | Foo\\|Bar |" in md
+    assert md.startswith("## Milia risk:") and "Not medical advice" in md
+
+
+def test_html_escapes_everything_read_from_the_label(lexicon: Lexicon) -> None:
+    page = report_html(scan_text(XSS, source="<b>evil</b>.jpg", lexicon=lexicon), lexicon)
+    assert "<script>document" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;evil&lt;/b&gt;.jpg" in page
+    assert "default-src 'none'" in page and "script-src" not in page  # no scripts at all
+    assert "http://" not in page and "https://" not in page  # fetches nothing
+
+
+def test_html_photo_has_a_box_per_ingredient(lexicon: Lexicon) -> None:
+    image = SAMPLES / "phone" / "09-sunscreen.jpg"
+    report = scan_image(
+        image, engine=ReplayEngine(RECORDINGS / "phone-09-sunscreen.tsv"), lexicon=lexicon
+    )
+    page = report_html(report, lexicon, image)
+    assert page.count('<rect class="box') == len(report.matches)
+    assert "data:image/jpeg;base64," in page
+
+
+def test_annotate_writes_a_png_of_the_photo(tmp_path: Path) -> None:
+    image = SAMPLES / "flat" / "02-night-balm.png"
+    out = tmp_path / "boxes.png"
+    result = CliRunner().invoke(
+        cli, ["scan", str(image), "--annotate", str(out), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    drawn, original = cv2.imread(str(out)), cv2.imread(str(image))
+    assert drawn.shape == original.shape and (drawn != original).any()
+
+
+def test_cli_writes_md_and_html_to_a_file(tmp_path: Path) -> None:
+    for fmt in ("md", "html", "json", "text"):
+        out = tmp_path / f"report.{fmt}"
+        result = CliRunner().invoke(
+            cli,
+            ["text", "Eye cream. Ingredients: Aqua, Petrolatum", "--format", fmt, "-o", str(out)],
+        )
+        assert result.exit_code == 0 and result.stdout == ""
+        assert "Petrolatum" in out.read_text(encoding="utf-8")
+    assert (
+        json.loads((tmp_path / "report.json").read_text())["milia_risk"]["context"]["product_type"]
+        == "eye"
+    )
+
+
+def test_open_needs_an_output_file() -> None:
+    result = CliRunner().invoke(cli, ["text", "Aqua", "--open"])
+    assert result.exit_code == 2 and "--output" in result.stderr
+
+
+def test_product_type_and_avoid_options() -> None:
+    result = CliRunner().invoke(
+        cli,
+        [
+            "text",
+            "Aqua, Petrolatum, Dimethicone",
+            "--format",
+            "json",
+            "--product-type",
+            "rinse-off",
+            "--avoid",
+            "silicones",
+        ],
+    )
+    report = json.loads(result.stdout)
+    assert report["milia_risk"]["context"]["factor"] == 0.35
+    assert report["avoid"] == [
+        {"ingredient": "Dimethicone", "position": 3, "because": "you avoid 'silicones'"}
+    ]
+
+
+def test_avoid_file_in_the_user_config(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    (tmp_path / "milia-scan").mkdir()
+    (tmp_path / "milia-scan" / "avoid.txt").write_text("# mine\nlanolin\n", encoding="utf-8")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    result = CliRunner().invoke(cli, ["text", "Aqua, Lanolin", "--format", "json"])
+    assert json.loads(result.stdout)["avoid"][0]["ingredient"] == "Lanolin"
+
+
+def test_routine_sums_exposure_and_names_the_biggest() -> None:
+    routine = combine(
+        [
+            RoutineItem("serum", 0, "low", ()),
+            RoutineItem("balm", 80, "high", ("Petrolatum",)),
+            RoutineItem("eye cream", 40, "moderate", ("Dimethicone",)),
+        ]
+    )
+    assert [i.source for i in routine.items] == ["balm", "eye cream", "serum"]
+    assert routine.score > 80 and routine.level == "high"
+    assert "balm contributes most" in routine.summary and "Petrolatum" in routine.summary
+    assert abs(sum(routine.share(i) for i in routine.items) - 1) < 1e-9
+    assert combine([RoutineItem("gel", 0, "low", ())]).score == 0
