@@ -9,19 +9,14 @@ from rich.text import Text
 
 from lexicon import Lexicon, Role, name_key
 
+from .annotate import class_of
 from .models import Match, Report
 from .risk import DISCLAIMER
 
 LEVEL_STYLE = {"low": "green", "moderate": "yellow", "high": "bold red"}
 
 
-def _row_style(match: Match, lexicon: Lexicon) -> str:
-    roles = {lexicon.categories[c].role for c in match.categories if c in lexicon.categories}
-    if Role.driver in roles:
-        return "red"
-    if Role.mitigator in roles:
-        return "green"
-    return "dim" if match.entry is None else ""
+ROW_STYLE = {"risky": "red", "helpful": "green", "neutral": "", "unrecognised": "dim"}
 
 
 def _roles(match: Match, lexicon: Lexicon) -> str:
@@ -54,7 +49,7 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
             _roles(m, lexicon),
             f"{m.score:.0f}" if m.entry else m.method,
             str(rating) if rating else "",
-            style=_row_style(m, lexicon),
+            style=ROW_STYLE[class_of(m, lexicon)],
         )
     reasons = Text()
     for title, factors in (("Raises risk", risk.drivers), ("Helps", risk.mitigators)):
