@@ -126,3 +126,21 @@ def test_routine_sums_exposure_and_names_the_biggest() -> None:
     assert "balm contributes most" in routine.summary and "Petrolatum" in routine.summary
     assert abs(sum(routine.share(i) for i in routine.items) - 1) < 1e-9
     assert combine([RoutineItem("gel", 0, "low", ())]).score == 0
+
+
+def test_routine_cli_scans_or_reuses_stored_results(tmp_path: Path) -> None:
+    from .labels import make_label
+
+    balm = make_label(tmp_path / "balm.png", ["Petrolatum", "Lanolin"])
+    gel = make_label(tmp_path / "gel.png", ["Glycerin", "Panthenol"])
+    db = str(tmp_path / "r.db")
+    scanned = CliRunner().invoke(cli, ["routine", str(gel), str(balm), "--format", "json"])
+    assert scanned.exit_code == 0, scanned.stderr
+    result = json.loads(scanned.stdout)
+    assert [p["source"] for p in result["products"]] == [str(balm), str(gel)]
+    assert (
+        result["products"][0]["share"] == 1.0 and "balm.png contributes most" in (result["summary"])
+    )
+    assert CliRunner().invoke(cli, ["batch", str(tmp_path), "--db", db]).exit_code == 0
+    stored = CliRunner().invoke(cli, ["routine", str(gel), str(balm), "--stored", "--db", db])
+    assert stored.exit_code == 0 and "contributes most" in stored.stdout
