@@ -236,6 +236,24 @@ def text(
     )
 
 
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes [default: one per core].",
+)
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_verbose,
+    help="Show tracebacks.",
+)
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
@@ -250,13 +268,7 @@ def db_option(func: F) -> F:
 @cli.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-r", "--recursive", is_flag=True, help="Also scan sub-folders.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 256),
-    default=None,
-    help="Worker processes [default: one per core].",
-)
+@jobs_option
 @click.option(
     "--format",
     "fmt",
@@ -274,15 +286,7 @@ def db_option(func: F) -> F:
 )
 @click.option("--rescan", is_flag=True, help="Scan files again even when already stored.")
 @db_option
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_set_verbose,
-    help="Show tracebacks.",
-)
+@verbose_option
 def batch(
     folder: Path,
     recursive: bool,
@@ -358,13 +362,7 @@ def batch(
     help="Poll instead of OS events (network shares); a file counts once its size "
     "and mtime hold still.",
 )
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 256),
-    default=None,
-    help="Worker processes [default: one per core].",
-)
+@jobs_option
 @click.option(
     "--out",
     "out",
@@ -373,15 +371,7 @@ def batch(
     help="Also write each report as JSON into this folder (outside the watched one).",
 )
 @db_option
-@click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_set_verbose,
-    help="Show tracebacks.",
-)
+@verbose_option
 def watch(
     folder: Path, recursive: bool, polling: bool, jobs: int | None, out: Path | None, db: Path
 ) -> None:
