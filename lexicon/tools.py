@@ -9,7 +9,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from .loader import DATA_DIR, Lexicon, load_lexicon_from
-from .model import Entry, Role
+from .model import Entry
 from .names import name_key
 
 
@@ -83,11 +83,9 @@ def stats(lexicon: Lexicon) -> Stats:
 
 
 def is_annotated(lexicon: Lexicon, entry: Entry) -> bool:
-    """Fully annotated for this tool: categories with sources, and a note for risky/helpful."""
-    if not entry.categories or not entry.sources or entry.origin != "curated":
-        return False
-    telling = any(lexicon.categories[c].role is not Role.neutral for c in entry.categories)
-    return bool(entry.note) or not telling
+    """Fully annotated for this tool: curated, with categories, their sources and a plain note
+    (ratings only where a source gives one: they are never made up)."""
+    return bool(entry.origin == "curated" and entry.categories and entry.sources and entry.note)
 
 
 def validate(path: Path | None) -> Lexicon:

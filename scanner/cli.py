@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -39,6 +40,9 @@ class MiliaGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("milia-scan: interrupted", err=True)
             ctx.exit(int(ExitCode.ctrl_c))
+        except BrokenPipeError:  # the reader went away (| head): stop quietly
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's exit flush quiet
+            ctx.exit(int(ExitCode.ok))
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # an internal bug: say so, and how to see more

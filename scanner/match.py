@@ -29,6 +29,8 @@ _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
 _BAR_AS_L = re.compile(r"(?<=[A-Za-z])[!|]")
 _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
+_TRAILING_NUMBER = re.compile(r"\b([a-z]{4,})(\d{1,3})\b")  # "hexapeptide8"
+_LEADING_NUMBER = re.compile(r"\b(\d{1,3})([a-z]{4,})\b")  # "peg 10dimethicone"
 _PAREN = re.compile(r"\(([^()]*)\)")
 _FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
 
@@ -44,26 +46,31 @@ def fuzzy_cutoff(length: int) -> float:
     return 82.0
 
 
-def ocr_key(text: str) -> str:
+def ocr_key(text: str, *, lost_hyphens: bool = False) -> str:
     """name_key with OCR's usual mix-ups undone: '!' or '|' after a letter is an l
     ("Ceteary!"), a mostly-digit word reads as digits ("Ceteareth-2O"), a mostly-letter word as
-    letters ("Dimeth1cone"), and "Cl 77891" is the colour index "CI 77891"."""
-    text = _BAR_AS_L.sub("l", text)
+    letters ("Dimeth1cone", "5tearic", "Oi1"), and "Cl 77891" is the colour index "CI 77891".
+    With `lost_hyphens`, a number stuck to a word is read as its own word instead
+    ("Hexapeptide8", "PEG-10Dimethicone")."""
+    key = _COLOUR_INDEX.sub(r"ci \1", name_key(_BAR_AS_L.sub("l", text)))
+    if lost_hyphens:
+        key = _LEADING_NUMBER.sub(r"\1 \2", _TRAILING_NUMBER.sub(r"\1 \2", key))
     words = []
-    for word in _COLOUR_INDEX.sub(r"ci \1", name_key(text)).split():
+    for word in key.split():
         digits = sum(ch.isdigit() for ch in word)
         if digits and digits * 2 >= len(word):
             word = word.translate(_DIGIT_LOOKALIKES)
-        elif digits and len(word) >= 5 and word[0].isalpha():
+        elif digits and len(word) >= 3:
             word = word.translate(_LETTER_LOOKALIKES)
         words.append(word)
     return " ".join(words)
 
 
 def variants(raw: str) -> tuple[list[str], list[str]]:
-    """Keys to try: first the item as a whole, without and inside its parentheses; then, only
-    if those fail, its slash-separated parts ("Aqua/Water/Eau", but never "Dimethicone" out of
-    "Dimethicone/Vinyl Dimethicone Crosspolymer" while the whole still matches)."""
+    """Keys to try: first the item as a whole, without and inside its parentheses (also with
+    numbers stuck to words split off); then, only if those fail, its slash-separated parts
+    ("Aqua/Water/Eau", but never "Dimethicone" out of "Dimethicone/Vinyl Dimethicone
+    Crosspolymer" while the whole still matches)."""
     outside = _PAREN.sub(" ", raw)
     whole = [raw, outside, *_PAREN.findall(raw)]
     parts = [part for piece in (raw, outside) if "/" in piece for part in piece.split("/")]
@@ -71,10 +78,10 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
     result: tuple[list[str], list[str]] = ([], [])
     for group, texts in zip(result, (whole, parts), strict=True):
         for text in texts:
-            key = ocr_key(text)
-            if key and key not in seen:
-                seen.add(key)
-                group.append(key)
+            for key in (ocr_key(text), ocr_key(text, lost_hyphens=True)):
+                if key and key not in seen:
+                    seen.add(key)
+                    group.append(key)
     return result
 
 
