@@ -148,8 +148,12 @@ def read_cosing(path: Path) -> tuple[list[dict[str, str]], int]:
 
 
 def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
-    """Ingredient rows (8 columns) for the user lexicon; (rows, duplicates, empty)."""
+    """Ingredient rows (8 columns) for the user lexicon; (rows, duplicates, empty).
+
+    An INN or Ph. Eur. name becomes a synonym only when no row has it as its INCI name."""
+    inci_keys = {name_key(display_name(r.get("inci name", ""))) for r in rows}
     seen: set[str] = set()
+    synonyms_seen: set[str] = set()
     entries, duplicates, empty = [], 0, 0
     for row in rows:
         inci = row.get("inci name", "")
@@ -165,9 +169,10 @@ def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
         synonyms = []
         for column in ("inn name", "ph. eur. name"):
             other = display_name(row.get(column, ""))
-            if other and name_key(other) not in seen and name_key(other) != key:
+            other_key = name_key(other)
+            if other and other_key not in inci_keys and other_key not in synonyms_seen:
                 synonyms.append(other)
-                seen.add(name_key(other))
+                synonyms_seen.add(other_key)
         tags = {
             t.strip().upper() for t in re.split(r"[,;\n]", row.get("function", "")) if t.strip()
         }

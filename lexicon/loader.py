@@ -104,7 +104,10 @@ def load_sources(path: Path) -> dict[str, Source]:
 
 
 def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Category]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LexiconError(f"{path}: cannot read lexicon file: {exc}") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -125,7 +128,10 @@ def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Categor
             role = Role(spec.get("role", ""))
         except ValueError:
             raise _fail(path, line, f"{cid}: role must be driver, mitigator or neutral") from None
-        weight = float(spec.get("weight", 0.0))
+        try:
+            weight = float(spec.get("weight", 0.0))
+        except (TypeError, ValueError):
+            raise _fail(path, line, f"{cid}: weight must be a number") from None
         evidence = None
         if role is not Role.neutral:
             if not 0 < weight <= 1:

@@ -33,7 +33,9 @@ def silicone_class(key: str) -> str | None:
     """'film_forming_silicone', 'volatile_silicone' or None for a name key."""
     words = key.split()
     compact = "".join(words)
-    if not words or NOT_SILICONE.search(compact) or len(words) > MAX_RULE_WORDS:
+    if not words or len(words) > MAX_RULE_WORDS:
+        return None
+    if NOT_SILICONE.search(compact) and "siloxy" not in compact:  # siloxysilicates are
         return None
     if VOLATILE_SILICONE.match(words[-1]):
         return "volatile_silicone"

@@ -88,20 +88,19 @@ def _plan(
             summary.statuses[Status.unreadable] += 1
             on_event("unreadable", str(path), None)
             continue
-        stored = None if rescan else store.find_by_hash(info.sha256)
+        kind, stored = ("new", None) if rescan else store.classify(info)
         if stored is None:
             yield path, info
             continue
         summary.statuses[stored.status] += 1
         if stored.level:
             summary.levels[stored.level] += 1
-        if stored.path == str(path):
+        if kind == "stored":
             summary.already_stored += 1
-            on_event("stored", str(path), None)
         else:
             store.record_duplicate(info, stored)
             summary.duplicates += 1
-            on_event("duplicate", str(path), None)
+        on_event(kind, str(path), None)
 
 
 def scan_folder(

@@ -113,7 +113,10 @@ def output_options(func: F) -> F:
     return func
 
 
-def _analysis(product_type: str, avoid: str) -> AnalysisOptions:
+def _analysis(product_type: str, avoid: str, output: Path | None, open_it: bool) -> AnalysisOptions:
+    """The reader's options, checked before any work is done."""
+    if open_it and output is None:
+        raise BadArgsError("--open needs --output FILE to open")
     from .context import avoid_terms_from_config
 
     terms = tuple(t.strip() for t in avoid.split(",") if t.strip())
@@ -150,9 +153,7 @@ def _emit(
             render(report, lexicon, console)
             body = console.export_text()
         _write(body, output)
-    if open_it:
-        if output is None:
-            raise BadArgsError("--open needs --output FILE to open")
+    if open_it and output is not None:
         import webbrowser
 
         webbrowser.open(output.resolve().as_uri())
@@ -205,7 +206,7 @@ def scan(
     """
     from .pipeline import scan_image
 
-    report = scan_image(image, analysis=_analysis(product_type, avoid))
+    report = scan_image(image, analysis=_analysis(product_type, avoid, output, open_it))
     if annotate is not None:
         from lexicon import load_lexicon
 
@@ -233,7 +234,9 @@ def text(
     else:
         source = "argument"
     _emit(
-        scan_text(ingredients, source=source, analysis=_analysis(product_type, avoid)),
+        scan_text(
+            ingredients, source=source, analysis=_analysis(product_type, avoid, output, open_it)
+        ),
         fmt,
         output,
         open_it,
@@ -315,6 +318,10 @@ def batch(
     from .progress import BatchProgress
     from .store import ResultStore
 
+    try:  # find out now, not after the whole batch, that the rows cannot be written
+        stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    except OSError as exc:
+        raise InputFileError(f"{out}: cannot write the rows ({exc.strerror})") from None
     with (
         ResultStore(db, lexicon_version=load_lexicon().version) as store,
         BatchProgress() as progress,
@@ -328,8 +335,8 @@ def batch(
             on_event=progress.event,
             on_found=progress.found,
         )
-        rows = list(store.query(paths=tuple(summary.paths)))
-    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+        wanted = set(summary.paths)
+        rows = [r for r in store.query() if r.path in wanted]
     try:
         if fmt == "table":
             console = Console(file=stream, soft_wrap=False)

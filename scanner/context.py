@@ -50,21 +50,22 @@ FACTORS = {
 }
 # Checked in this order: the first kind whose words appear decides.
 TYPE_WORDS: tuple[tuple[ProductType, tuple[str, ...]], ...] = (
+    # Not "rinse with water": that is the usual warning on leave-on products too.
     (
         ProductType.rinse_off,
         (
             "rinse off",
-            "rinse thoroughly",
-            "rinse well",
-            "rinse with",
+            "rinse-off",
+            "wash off",
             "face wash",
             "facial wash",
             "cleanser",
             "cleansing gel",
             "cleansing foam",
+            "cleansing milk",
             "body wash",
             "shampoo",
-            "wash off",
+            "wash-off mask",
         ),
     ),
     (
@@ -77,6 +78,7 @@ TYPE_WORDS: tuple[tuple[ProductType, tuple[str, ...]], ...] = (
             "under eye",
             "under-eye",
             "around the eye",
+            "around the eyes",
             "eye area",
             "eye contour",
             "concealer",
@@ -86,8 +88,8 @@ TYPE_WORDS: tuple[tuple[ProductType, tuple[str, ...]], ...] = (
             "eyeshadow",
             "eye shadow",
             "eyelid",
+            "eyelids",
             "periocular",
-            "ophthalmologist",
         ),
     ),
     (ProductType.balm, ("balm", "ointment", "salve")),
@@ -137,13 +139,20 @@ class AnalysisOptions:
     avoid: tuple[str, ...] = ()
 
 
-def detect_context(label_text: str, chosen: ProductType = ProductType.auto) -> Context:
+def detect_context(
+    label_text: str, chosen: ProductType = ProductType.auto, ingredients: Sequence[str] = ()
+) -> Context:
+    """The product type: as chosen, else from whole words on the label outside its
+    ingredient list (so "Lemon Balm Leaf Extract" does not make a balm)."""
     if chosen is not ProductType.auto:
         return Context(chosen, FACTORS[chosen], "given with --product-type")
-    text = " ".join(label_text.casefold().split())
+    text = label_text
+    for raw in sorted(ingredients, key=len, reverse=True):
+        text = text.replace(raw, " ")
+    text = " ".join(text.casefold().split())
     for kind, words in TYPE_WORDS:
         for word in words:
-            if word in text:
+            if re.search(rf"\b{re.escape(word)}\b", text):
                 return Context(kind, FACTORS[kind], f"the label says '{word}'")
     return Context(
         ProductType.leave_on, 1.0, "assumed leave-on (nothing on the label says otherwise)"
@@ -151,23 +160,13 @@ def detect_context(label_text: str, chosen: ProductType = ProductType.auto) -> C
 
 
 def _is_silicone(m: Match) -> bool:
-    return bool({"film_forming_silicone", "volatile_silicone"} & set(m.categories))
+    return bool(set(ALIASES["silicone"]) & set(m.categories))
 
 
 def _is_oil(m: Match) -> bool:
+    """A plant oil, or anything named an oil (mineral oil); waxes and paraffin are not."""
     name = (m.name or m.item.raw).casefold()
-    cats = set(m.categories)
-    return (
-        "plant_oil" in cats
-        or bool(re.search(r"\boil\b", name))
-        or (
-            "heavy_occlusive" in cats
-            and "wax" not in name
-            and "butter" not in name
-            and "lanolin" not in name
-            and "petrolatum" not in name
-        )
-    )
+    return "plant_oil" in m.categories or bool(re.search(r"\boil\b", name))
 
 
 def _is_comedogenic(m: Match) -> bool:

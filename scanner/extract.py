@@ -69,11 +69,19 @@ STOP_WORDS = (
     "packed",
     "product",
 )
-_MAY_CONTAIN = re.compile(
-    r"(?:[\[(]\s*)?(?:\+\s*/\s*-|±)?\s*(?:may\s*contain|peut\s*contenir|kann\s*enthalten|"
-    r"puede\s*contener|\+\s*/\s*-|±)[^,:\]]{0,40}?(?::|\]|\)(?=\s*(?-i:[A-Z0-9]))|\s(?=(?-i:[A-Z0-9])))",
+_PLUS_MINUS = r"(?:\+\s*/\s*-|±)"
+_MAY_PHRASE = (
+    r"(?:may\s*contain|peut\s*contenir|kann\s*enthalten|puede\s*contener"
+    r"|pu[oò]\s*contenere)"
+)
+_MAY_CONTAIN = re.compile(  # "[+/- May Contain:", "May contain (+/-):", "(may contain)", "[+/-]:"
+    rf"[\[(]?\s*{_PLUS_MINUS}?\s*[\])]?\s*(?:{_MAY_PHRASE}\s*/?\s*)+"
+    rf"(?:[\[(]\s*{_PLUS_MINUS}\s*[\])])?\s*[\])]?\s*:?"
+    rf"|[\[(]\s*{_PLUS_MINUS}\s*[\])]\s*:?",
     re.IGNORECASE,
 )
+_LINE_SEPARATOR = re.compile(r"[,;•·●▪]")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")  # "1,2-Hexanediol" is one name
 _SEPARATORS = ",;•·●▪"
 _TRAILING_JUNK = " .,;:*†‡¹²°-_"
 
@@ -327,13 +335,22 @@ def extract_from_ocr(result: OcrResult) -> IngredientList:
     return extract_ingredients(tokens_from_ocr(result))
 
 
+def _has_separator(line: str) -> bool:
+    return bool(_LINE_SEPARATOR.search(_DIGIT_COMMA.sub("", line)))
+
+
 def extract_from_text(text: str) -> IngredientList:
-    """A pasted list: one per line or comma-separated, with or without a header."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if (
-        len(lines) > 1
-        and not any("," in ln or ";" in ln for ln in lines)
-        and not any(is_header(w) for w in text.split())
-    ):
-        text = ", ".join(lines)  # one ingredient per line
+    """A pasted list: comma-separated or one per line, with or without a header. Where two or
+    more lines carry no separator at all, each of those lines is an ingredient of its own."""
+    lines = text.splitlines()
+    bare = [
+        n
+        for n, ln in enumerate(lines)
+        if ln.strip() and not _has_separator(ln) and not all(is_header(w) for w in ln.split())
+    ]
+    if len(bare) >= 2:
+        for n in bare:
+            if not lines[n].rstrip().endswith(("-", ".", ":")):
+                lines[n] = lines[n].rstrip() + ","
+        text = "\n".join(lines)
     return extract_ingredients(tokens_from_text(text), pasted=True)

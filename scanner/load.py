@@ -20,6 +20,16 @@ SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
 
 
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """8-bit RGB; 16- and 32-bit grey is stretched to its own range, not clipped to white."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        grey = np.asarray(img, dtype=np.float64)
+        low, high = float(grey.min()), float(grey.max())
+        scaled = (grey - low) * (255.0 / (high - low)) if high > low else np.zeros_like(grey)
+        return Image.fromarray(scaled.astype(np.uint8), "L").convert("RGB")
+    return img.convert("RGB")
+
+
 def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
     options = options or ScanOptions()
     try:
@@ -55,7 +65,7 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
                     )
                 img.load()
                 oriented = ImageOps.exif_transpose(img)
-                rgb = oriented.convert("RGB")
+                rgb = _to_rgb(oriented)
     except InputFileError:
         raise
     except PermissionError:

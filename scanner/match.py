@@ -78,7 +78,8 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
     result: tuple[list[str], list[str]] = ([], [])
     for group, texts in zip(result, (whole, parts), strict=True):
         for text in texts:
-            for key in (ocr_key(text), ocr_key(text, lost_hyphens=True)):
+            # The plain key first: "Vitamin B3" must not become "vitamin 83".
+            for key in (name_key(text), ocr_key(text), ocr_key(text, lost_hyphens=True)):
                 if key and key not in seen:
                     seen.add(key)
                     group.append(key)

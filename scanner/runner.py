@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -29,10 +28,16 @@ def _init_worker() -> None:
     matcher_for(load_lexicon())  # build the index once per worker, not per file
 
 
+ScanFn = Callable[[str, ScanOptions | None], ScanOutcome]
+
+
 class ScanPool:
     """A pool of worker processes (spawned, so no thread state is forked) running scan_file."""
 
-    def __init__(self, jobs: int, options: ScanOptions | None = None) -> None:
+    def __init__(
+        self, jobs: int, options: ScanOptions | None = None, fn: ScanFn = scan_file
+    ) -> None:
+        self.fn = fn
         self.jobs = max(1, jobs)
         self.options = options
         self.executor = ProcessPoolExecutor(
@@ -42,7 +47,7 @@ class ScanPool:
         )
 
     def submit(self, path: Path) -> Future[ScanOutcome]:
-        return self.executor.submit(scan_file, str(path), self.options)
+        return self.executor.submit(self.fn, str(path), self.options)
 
     def shutdown(self, *, cancel: bool = False) -> None:
         self.executor.shutdown(wait=True, cancel_futures=cancel)
@@ -69,13 +74,13 @@ class Runner:
         options: ScanOptions | None,
         on_done: Callable[[ScanOutcome, FileInfo], None],
         on_twin: Callable[[FileInfo, FileInfo], None],
+        fn: ScanFn = scan_file,
     ) -> None:
-        self.jobs, self.options = max(1, jobs), options
+        self.jobs, self.options, self.fn = max(1, jobs), options, fn
         self._on_done, self.on_twin = on_done, on_twin
         self.twins: dict[str, list[FileInfo]] = {}  # content hash in flight -> same-content files
-        self.pool = ScanPool(self.jobs, options)
+        self.pool = ScanPool(self.jobs, options, fn)
         self.pending: dict[Future[ScanOutcome], tuple[Path, FileInfo]] = {}
-        self.crashes: Counter[Path] = Counter()
 
     def __enter__(self) -> Runner:
         return self
@@ -130,26 +135,36 @@ class Runner:
             self._recover(broken)
 
     def _recover(self, broken: list[tuple[Path, FileInfo]]) -> None:
+        """Scan each file that was in flight alone, so only the one that kills its worker on
+        its own is blamed; then carry on with a fresh pool."""
         self.pool.shutdown(cancel=True)
-        self.pool = ScanPool(self.jobs, self.options)
-        retry = broken + list(self.pending.values())
+        suspects = broken + list(self.pending.values())
         self.pending.clear()
-        for path, info in retry:
-            self.crashes[path] += 1
-            if self.crashes[path] >= 2:
-                self.on_done(
-                    ScanOutcome(
-                        str(path),
-                        Status.error,
-                        None,
-                        None,
-                        None,
-                        f"{path}: the scanning process crashed on this file",
-                        0.0,
-                        {},
-                        0,
-                    ),
-                    info,
+        alone = ScanPool(1, self.options, self.fn)
+        for path, info in suspects:
+            try:
+                outcome = alone.submit(path).result()
+            except BrokenProcessPool:
+                alone.shutdown(cancel=True)
+                alone = ScanPool(1, self.options, self.fn)
+                outcome = ScanOutcome(
+                    str(path),
+                    Status.error,
+                    None,
+                    None,
+                    None,
+                    f"{path}: the scanning process crashed on this file",
+                    0.0,
+                    {},
+                    0,
                 )
-            else:
-                self.pending[self.pool.submit(path)] = (path, info)
+            self.on_done(outcome, info)
+        alone.shutdown()
+        self.pool = ScanPool(self.jobs, self.options, self.fn)
+
+    def stop(self) -> None:
+        """Stop soon: drop the files not started yet, hand over the ones being scanned."""
+        for future in list(self.pending):
+            if future.cancel():
+                del self.pending[future]
+        self.finish()

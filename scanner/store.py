@@ -198,6 +198,23 @@ class ResultStore:
         ).fetchone()
         return StoredResult(*row) if row else None
 
+    def classify(self, info: FileInfo) -> tuple[str, StoredResult | None]:
+        """("new", None) when this content needs a scan; ("stored", row) when this very path
+        holds it already; ("duplicate", original) when another path's result can be reused."""
+        original = self.find_by_hash(info.sha256)
+        if original is None:
+            return "new", None
+        if original.path == info.path:
+            return "stored", original
+        mine = self.get(info.path)
+        if (
+            mine is not None
+            and mine.content_hash == info.sha256
+            and (mine.lexicon_version, mine.engine) == (self.lexicon_version, self.engine)
+        ):
+            return "stored", mine
+        return "duplicate", original
+
     def get(self, path: str) -> StoredResult | None:
         row = self.db.execute(f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (path,)).fetchone()
         return StoredResult(*row) if row else None
@@ -207,7 +224,6 @@ class ResultStore:
         *,
         level: str | None = None,
         contains: tuple[str, ...] = (),
-        paths: tuple[str, ...] | None = None,
     ) -> Iterator[StoredResult]:
         """Stored results, riskiest first; `contains` matches canonical or printed names."""
         where, params = [], []
@@ -223,9 +239,6 @@ class ResultStore:
                 )
             )
             params.extend([c.lower() for c in contains] * 2)
-        if paths is not None:
-            where.append(f"path IN ({', '.join('?' * len(paths))})")
-            params.extend(paths)
         sql = f"SELECT {_COLUMNS} FROM scans"
         if where:
             sql += " WHERE " + " AND ".join(where)

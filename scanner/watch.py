@@ -79,13 +79,17 @@ def check_outputs(folder: Path, *, recursive: bool, out: Path | None, db: Path) 
 class _Handler(FileSystemEventHandler):
     """Turns watchdog events into (path, mode) items on a queue; runs on watchdog's thread."""
 
-    def __init__(self, inbox: queue.Queue[tuple[str, str]], *, closes: bool) -> None:
+    def __init__(
+        self, inbox: queue.Queue[tuple[str, str]], *, closes: bool, recursive: bool
+    ) -> None:
         self.inbox = inbox
+        self.recursive = recursive
         self.closes = closes  # the observer reports close-after-write (Linux inotify)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if isinstance(event, DirMovedEvent) and event.dest_path:
-            self.inbox.put((os.fsdecode(event.dest_path), "sweep"))  # a folder moved in whole
+            if self.recursive:
+                self.inbox.put((os.fsdecode(event.dest_path), "sweep"))  # moved in whole
             return
         if event.is_directory:
             return
@@ -165,7 +169,9 @@ class Watcher:
         if observer is None:
             observer = PollingObserver(timeout=POLL_INTERVAL)
             observer.schedule(
-                _Handler(self.inbox, closes=False), str(self.folder), recursive=self.recursive
+                _Handler(self.inbox, closes=False, recursive=self.recursive),
+                str(self.folder),
+                recursive=self.recursive,
             )
             observer.start()
         self.observer = observer
@@ -184,7 +190,9 @@ class Watcher:
             observer, closes = Observer(), False
         try:
             observer.schedule(
-                _Handler(self.inbox, closes=closes), str(self.folder), recursive=self.recursive
+                _Handler(self.inbox, closes=closes, recursive=self.recursive),
+                str(self.folder),
+                recursive=self.recursive,
             )
             observer.start()
         except BaseException:
@@ -270,9 +278,9 @@ class Watcher:
                 self.summary.statuses[Status.unreadable] += 1
                 self.report("unreadable", path, None)
             return
-        stored = self.store.find_by_hash(info.sha256)
+        kind, stored = self.store.classify(info)
         if stored is not None:
-            if stored.path != path:
+            if kind == "duplicate":
                 self.store.record_duplicate(info, stored)
                 self.summary.duplicates += 1
                 self.report("duplicate", path, None)
@@ -301,15 +309,21 @@ class Watcher:
         except ValueError:
             rel = Path(Path(outcome.path).name)
         target = self.out / rel.with_name(rel.name + ".json")
-        target.parent.mkdir(parents=True, exist_ok=True)
         body = outcome.report_json or json.dumps(
             {"source": outcome.path, "status": str(outcome.status), "error": outcome.error},
             indent=2,
         )
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(body)
-        os.replace(tmp, target)  # atomic: a reader sees the old report or the new, never half
+        tmp = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(body)
+            os.replace(tmp, target)  # atomic: a reader sees the old report or the new, never half
+        except OSError as exc:  # the result is stored; a full disk must not end the watch
+            if tmp is not None and os.path.exists(tmp):
+                os.unlink(tmp)
+            self.warn(f"could not write {target} ({exc.strerror}); the result is in the database")
 
     # -- the loop -------------------------------------------------------------------------
     def run(self, stop: threading.Event) -> WatchSummary:
@@ -332,5 +346,5 @@ class Watcher:
                     last_check = now
         finally:
             self._stop_observer()
-            self.runner.finish()
+            self.runner.stop()  # files not started yet are swept up at the next start
         return self.summary

@@ -18,7 +18,18 @@ TYPES = [
     ("Gentle Foaming Cleanser. Massage onto wet skin, rinse well.", ProductType.rinse_off),
     ("Clay mask: leave 10 minutes, then rinse off", ProductType.rinse_off),
     ("Daily moisturiser for the face", ProductType.leave_on),
+    # the usual warning on a leave-on product is not a rinse-off instruction
+    ("Eye Cream. If contact occurs, rinse with water.", ProductType.eye),
+    ("Face cream. Rinse thoroughly if it gets into the eyes.", ProductType.leave_on),
 ]
+
+
+def test_words_inside_the_ingredient_list_do_not_set_the_type(lexicon: Lexicon) -> None:
+    report = scan_text(
+        "Face cream. Ingredients: Aqua, Melissa Officinalis (Lemon Balm) Leaf Extract, Glycerin",
+        lexicon=lexicon,
+    )
+    assert report.context is not None and report.context.product_type is ProductType.leave_on
 
 
 @pytest.mark.parametrize(("text", "kind"), TYPES)
@@ -86,6 +97,7 @@ def test_contradicted_claims_are_said_plainly(
         "Silicone-free. Ingredients: Aqua, Glycerin, Silica",  # silica is not a silicone
         "Non-comedogenic. Ingredients: Aqua, Glycerin, Mineral Oil",  # rated 0
         "Fragrance-free. Ingredients: Aqua, Glycerin",
+        "Oil-free. Ingredients: Aqua, Ozokerite, Paraffin, Cera Alba",  # waxes are not oils
         "Ingredients: Aqua, Dimethicone",  # no claim made
     ],
 )

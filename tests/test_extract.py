@@ -66,6 +66,12 @@ CASES = [
     # a pasted list without a header, comma separated or one per line
     ("Aqua, Glycerin, Niacinamide", ["Aqua", "Glycerin", "Niacinamide"]),
     ("Water\nGlycerin\nDimethicone\n", ["Water", "Glycerin", "Dimethicone"]),
+    # one per line under a header, and a line whose only comma is inside a name
+    (
+        "Ingredients:\nAqua\nGlycerin\nPetrolatum\nCetearyl Alcohol",
+        ["Aqua", "Glycerin", "Petrolatum", "Cetearyl Alcohol"],
+    ),
+    ("Water\n1,2-Hexanediol\nGlycerin", ["Water", "1,2-Hexanediol", "Glycerin"]),
 ]
 
 
@@ -75,6 +81,18 @@ def test_items(text: str, expected: list[str]) -> None:
 
 
 MAY_CONTAIN = [
+    (
+        "Ingredients: Talc, Silica, may contain mica, titanium dioxide",
+        [("Talc", False), ("Silica", False), ("mica", True), ("titanium dioxide", True)],
+    ),
+    (
+        "Ingredients: Talc, Silica (may contain) mica, iron oxides",
+        [("Talc", False), ("Silica", False), ("mica", True), ("iron oxides", True)],
+    ),
+    (
+        "Ingredients: Talc, Silica [+/-]: CI 77491, CI 77492",
+        [("Talc", False), ("Silica", False), ("CI 77491", True), ("CI 77492", True)],
+    ),
     (
         "Ingredients: Aqua, Talc [+/- May Contain: CI 77891, CI 77491].",
         [("Aqua", False), ("Talc", False), ("CI 77891", True), ("CI 77491", True)],

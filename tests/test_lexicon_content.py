@@ -137,3 +137,15 @@ def test_ratings_match_the_notes(lexicon: Lexicon) -> None:
     assert grade("Mineral Oil") == "0"
     counts = Counter(e.rating_source for e in lexicon.entries if e.comedogenic)
     assert set(counts) <= {"fulton_tables", "kligman1996"}
+
+
+def test_every_name_and_synonym_matches_its_own_entry(lexicon: Lexicon) -> None:
+    """Through the whole matcher (OCR-aware keys included), not just the lookup table."""
+    matcher = Matcher(lexicon)
+    wrong = [
+        (surface, entry.name, m.name)
+        for entry in lexicon.entries
+        for surface in entry.names
+        if (m := matcher.match(IngredientItem(1, surface))).entry is not entry
+    ]
+    assert not wrong

@@ -71,3 +71,16 @@ def test_a_driver_category_must_cite_sources(tmp_path: Path) -> None:
     )
     with pytest.raises(LexiconError, match=r"categories.toml:\d+: retinoid: a mitigator must cite"):
         load_lexicon_from(folder)
+
+
+def test_missing_categories_and_bad_weight(tmp_path: Path) -> None:
+    folder = _lexicon_dir(tmp_path, GOOD)
+    text = (folder / "categories.toml").read_text(encoding="utf-8")
+    (folder / "categories.toml").write_text(
+        text.replace("weight = 1.0", 'weight = "heavy"', 1), encoding="utf-8"
+    )
+    with pytest.raises(LexiconError, match=r"categories.toml:\d+: heavy_occlusive: weight must"):
+        load_lexicon_from(folder)
+    (folder / "categories.toml").unlink()
+    with pytest.raises(LexiconError, match=r"categories\.toml: cannot read"):
+        load_lexicon_from(folder)

@@ -118,3 +118,12 @@ def test_permission_denied_is_an_input_error(
     monkeypatch.setattr(Image, "open", denied)
     with pytest.raises(InputFileError, match="permission denied"):
         load_image(path)
+
+
+def test_16_bit_grey_keeps_its_text(tmp_path: Path) -> None:
+    grey = np.full((40, 60), 60000, np.uint16)
+    grey[10:20, 10:30] = 3000  # dark "ink" on light paper, in 16 bits
+    path = tmp_path / "deep.png"
+    Image.fromarray(grey).save(path)
+    pixels = load_image(path).pixels
+    assert pixels[15, 15].max() < 30 and pixels[2, 2].min() > 225

@@ -277,3 +277,8 @@ def test_the_garbled_table_is_large() -> None:
 def test_garbled_table(matcher: Matcher, garbled: str, expected: str) -> None:
     # "-": two errors on a short name; guessing would be a coin toss, so it stays unrecognised
     assert _match(matcher, garbled).name == (None if expected == "-" else expected)
+
+
+def test_siloxysilicate_is_a_silicone_though_it_ends_in_silicate() -> None:
+    assert silicone_class("trimethylsiloxysilicate") == "film_forming_silicone"
+    assert silicone_class("magnesium aluminum silicate") is None

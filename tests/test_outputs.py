@@ -142,5 +142,8 @@ def test_routine_cli_scans_or_reuses_stored_results(tmp_path: Path) -> None:
         result["products"][0]["share"] == 1.0 and "balm.png contributes most" in (result["summary"])
     )
     assert CliRunner().invoke(cli, ["batch", str(tmp_path), "--db", db]).exit_code == 0
+    balm.write_bytes(b"")  # the photo is gone now: only its stored result can be used
     stored = CliRunner().invoke(cli, ["routine", str(gel), str(balm), "--stored", "--db", db])
-    assert stored.exit_code == 0 and "contributes most" in stored.stdout
+    assert stored.exit_code == 0 and "balm.png" in stored.stdout and "contributes" in stored.stdout
+    rescanned = CliRunner().invoke(cli, ["routine", str(gel), str(balm)])
+    assert rescanned.exit_code == 3  # without --stored the empty photo is read again

@@ -134,8 +134,22 @@ def test_model_invariants(
     assert 0 <= early <= 100
 
 
-def test_assess_is_order_independent_of_the_report_sorting(lexicon: Lexicon) -> None:
-    report = scan_text("Aqua, Dimethicone, Petrolatum", lexicon=lexicon)
-    again = assess(report.matches, lexicon)
-    assert again == report.risk
-    assert [f.ingredient for f in again.drivers] == ["Petrolatum", "Dimethicone"]
+def test_drivers_are_sorted_by_contribution_and_the_score_follows_the_formula(
+    lexicon: Lexicon,
+) -> None:
+    import math
+
+    risk = scan_text("Aqua, Dimethicone, Petrolatum", lexicon=lexicon).risk
+    assert [f.ingredient for f in risk.drivers] == ["Petrolatum", "Dimethicone"]
+    petrolatum, dimethicone = (f.contribution for f in risk.drivers)
+    assert petrolatum == round(1.0 * position_weight(3), 3)
+    assert dimethicone == round(0.55 * position_weight(2), 3)
+    assert risk.score == round(100 * (1 - math.exp(-(petrolatum + dimethicone) / 1.5)))
+    assert (
+        assess(
+            scan_text("Aqua, Dimethicone, Petrolatum", lexicon=lexicon).matches,
+            lexicon,
+            factor=0.35,
+        ).score
+        < risk.score
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,9 @@ def _ok(path: str, level: str, score: int, names: list[str]) -> ScanOutcome:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ResultStore:
-    return ResultStore(tmp_path / "r.db", lexicon_version="v1")
+def store(tmp_path: Path) -> Iterator[ResultStore]:
+    with ResultStore(tmp_path / "r.db", lexicon_version="v1") as opened:
+        yield opened
 
 
 def test_record_and_rescan_counts_up(store: ResultStore) -> None:
