@@ -73,7 +73,7 @@ def analyse(
     matches = matcher_for(lexicon).match_list(ingredients.items)
     timings["match"] = time.perf_counter() - start
     start = time.perf_counter()
-    context = detect_context(label_text, analysis.product_type)
+    context = detect_context(label_text, analysis.product_type, [m.item.raw for m in matches])
     risk = assess(matches, lexicon, factor=context.factor)
     if context.factor != 1.0 and risk.drivers:
         weight = "more" if context.factor > 1 else "less"
