@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Generate the synthetic skincare-label sample images that milia-scan is tested against.
 
-Every product in ``samples/products/*.toml`` is typeset as a label and written in four tiers:
+Every product in ``samples/products/*.toml`` is typeset as a label and written in six tiers:
 
 * ``flat/``   a flat scan: the label on white, barely any noise, no distortion (PNG);
 * ``phone/``  a phone photo: the label on a table, tilted in perspective, blurred, noisy, JPEG;
 * ``curved/`` the label wrapped round a bottle, with edge shading and a specular glare, JPEG;
 * ``hard/``   one hard case per product (small print, rotated, light-on-dark, low contrast),
-  saved as PNG, JPEG, WebP, TIFF or BMP to exercise the loaders.
+  saved as PNG, JPEG, WebP, TIFF or BMP to exercise the loaders;
+* ``curved2/`` a harder bottle: tighter curve, stronger glare and bow, smaller print, some
+  lying on their side;
+* ``hard2/``  three photos per product, each combining hard cases (skewed, far away, light print
+  on a dark bottle, faint print under glare, sideways or upside down, a cast shadow).
 
 Next to every image is ``<stem>.truth.txt``: one ingredient per line, exactly as printed.
 ``README.md`` (this directory) is rewritten with a table describing every image.
@@ -50,7 +54,7 @@ FAMILY_NAMES = {
     "condensed": "DejaVu Sans Condensed",
 }
 
-TIERS = ("flat", "phone", "curved", "hard")
+TIERS = ("flat", "phone", "curved", "hard", "curved2", "hard2")
 HARD_KINDS = ("small", "rotated", "light-on-dark", "low-contrast")
 # Formats for the hard tier, by product index; BMP (uncompressed) falls on small-print images.
 HARD_FORMATS = (
@@ -600,19 +604,37 @@ def to_phone_photo(label: Image.Image, body_xh: float, rng: np.random.Generator)
     return Shot(to_image(img), notes, "jpg", {"quality": quality})
 
 
-def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generator) -> Shot:
+@dataclass(frozen=True)
+class Bottle:
+    """How hard a bottle shot is; the defaults are the `curved` tier."""
+
+    xheight: tuple[float, float] = (17.0, 20.0)  # px at the centre of the label
+    half_arc: tuple[float, float] = (0.95, 1.15)  # radians of the cylinder per half label
+    tilt: float = 2.5  # degrees either way
+    elevation: tuple[float, float] = (2.0, 5.0)  # degrees of view from above or below
+    glare: tuple[float, float] = (0.6, 0.8)  # strength of the specular highlight
+    blur: tuple[float, float] = (0.6, 1.0)
+    colour: RGB | None = None  # bottle colour; None draws one of the usual light plastics
+
+
+def to_curved_bottle(
+    label: Image.Image, body_xh: float, rng: np.random.Generator, bottle: Bottle | None = None
+) -> Shot:
     """The label on a cylindrical bottle: compressed, shaded edges, glare, dark background."""
-    target_xh = rng.uniform(17.0, 20.0)
+    b = bottle or Bottle()
+    target_xh = rng.uniform(*b.xheight)
     scale = target_xh / body_xh
     arr = resize(to_array(label), scale)
     lh, lw = arr.shape[:2]
-    half_arc = rng.uniform(0.95, 1.15)  # radians of the cylinder covered by half the label
+    half_arc = rng.uniform(*b.half_arc)  # radians of the cylinder covered by half the label
     radius = (lw / 2) / half_arc
 
     # The bottle's "skin": half the circumference, bottle-coloured, with the label in the middle.
     bottle = pick(
         rng, [(238, 238, 236), (245, 232, 228), (225, 235, 242), (200, 160, 110), (232, 236, 226)]
     )
+    if b.colour is not None:
+        bottle = b.colour
     skin_w = round(math.pi * radius) + 4
     skin_h = round(lh * 1.4)
     skin = np.empty((skin_h, skin_w, 3), np.float32)
@@ -626,12 +648,12 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     yy, xx = np.mgrid[0 : H * ss, 0 : W * ss].astype(np.float32)
     xx = (xx + 0.5) / ss - W / 2
     yy = (yy + 0.5) / ss - H / 2
-    tilt = math.radians(rng.uniform(-2.5, 2.5))
+    tilt = math.radians(rng.uniform(-b.tilt, b.tilt))
     bx = xx * math.cos(tilt) + yy * math.sin(tilt)
     by = -xx * math.sin(tilt) + yy * math.cos(tilt)
     inside = np.abs(bx) < radius
     theta = np.arcsin(np.clip(bx / radius, -1, 1))
-    elevation = math.radians(rng.uniform(2.0, 5.0)) * pick(rng, [-1, 1])
+    elevation = math.radians(rng.uniform(*b.elevation)) * pick(rng, [-1, 1])
     bow = radius * math.sin(elevation) * (1 - np.cos(theta))
     map_x = (skin_w / 2 + radius * theta).astype(np.float32)
     map_y = (skin_h / 2 + by + bow).astype(np.float32)
@@ -642,7 +664,7 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     wrapped *= shade[..., None]
     # Specular glare near the half-angle of the light: a vertical band or an oval spot.
     centre = light / 2 + rng.uniform(-0.25, 0.25)
-    strength = rng.uniform(0.6, 0.8)
+    strength = rng.uniform(*b.glare)
     if rng.random() < 0.5:
         width = rng.uniform(0.06, 0.11)
         glare = strength * np.exp(-(((theta - centre) / width) ** 2))
@@ -660,7 +682,7 @@ def to_curved_bottle(label: Image.Image, body_xh: float, rng: np.random.Generato
     img = background * (1 - edge) + wrapped * edge
     img = cv2.resize(img, (W, H), interpolation=cv2.INTER_AREA)
 
-    sigma = rng.uniform(0.6, 1.0)
+    sigma = rng.uniform(*b.blur)
     img = gaussian_blur(img, sigma)
     noise = rng.uniform(2.0, 3.5)
     img = sensor_noise(img, rng, noise)
@@ -752,6 +774,110 @@ def to_hard(
 
 
 # --------------------------------------------------------------------------------------------
+# The extra hard tiers: curved2 (harder bottles) and hard2 (hard cases combined)
+
+CURVED2 = Bottle(
+    xheight=(14.0, 17.0),
+    half_arc=(1.15, 1.3),
+    tilt=5.0,
+    elevation=(4.0, 8.0),
+    glare=(0.75, 0.9),
+    blur=(0.8, 1.2),
+)
+HARD2_KINDS = ("skewed", "small-photo", "dark-bottle", "faint-glare", "sideways", "shadow")
+HARD2_PER_PRODUCT = 3
+
+
+def turn_image(img: Image.Image, turn: int) -> Image.Image:
+    """Rotate clockwise by a multiple of 90 degrees."""
+    arr = np.asarray(img)
+    return Image.fromarray(np.ascontiguousarray(np.rot90(arr, k=-(turn // 90))))
+
+
+def jpeg(shot: Shot, rng: np.random.Generator, notes: list[str]) -> Shot:
+    quality = int(rng.integers(72, 86))
+    kept = [n for n in shot.notes if not n.startswith("JPEG")]
+    return Shot(shot.image, [*kept, *notes, f"JPEG q{quality}"], "jpg", {"quality": quality})
+
+
+def to_hard_bottle(label: Image.Image, body_xh: float, rng: np.random.Generator) -> Shot:
+    """A harder bottle: tighter curve, stronger glare and bow, smaller print; some lie sideways."""
+    shot = to_curved_bottle(label, body_xh, rng, CURVED2)
+    if rng.random() < 1 / 3:
+        turn = pick(rng, [90, 270])
+        image = turn_image(shot.image, turn)
+        return jpeg(
+            Shot(image, shot.notes, "jpg"), rng, [f"bottle lying on its side ({turn}\u00b0)"]
+        )
+    return jpeg(shot, rng, [])
+
+
+def cast_shadow(img: Array, rng: np.random.Generator) -> tuple[Array, str]:
+    """A soft-edged shadow (a hand or the phone) over part of the frame."""
+    h, w = img.shape[:2]
+    angle = rng.uniform(0, 2 * math.pi)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    offset = rng.uniform(-0.15, 0.15) * max(h, w)
+    side = (xx - w / 2) * math.cos(angle) + (yy - h / 2) * math.sin(angle) - offset
+    softness = rng.uniform(0.01, 0.03) * max(h, w)
+    depth = rng.uniform(0.45, 0.6)
+    shade = 1 - depth / (1 + np.exp(-side / softness))
+    return img * shade[..., None], f"cast shadow {depth:.0%} deep"
+
+
+def to_hard2(product: Product, style: LabelStyle, kind: str, rng: np.random.Generator) -> Shot:
+    """Hard cases combined, as people really photograph labels."""
+    label, body_xh = render_label(product, style)
+    if kind == "skewed":
+        shot = to_phone_photo(label, body_xh, rng)
+        angle = rng.uniform(6, 20) * pick(rng, [-1, 1])
+        arr = np.asarray(shot.image)
+        fill = tuple(int(v) for v in np.median(arr[:8].reshape(-1, 3), axis=0))
+        image = shot.image.rotate(
+            angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill
+        )
+        notes = [f"whole photo turned {angle:+.0f}\u00b0"]
+        if rng.random() < 0.5:
+            turn = pick(rng, [90, 180, 270])
+            image = turn_image(image, turn)
+            notes.append(f"then {turn}\u00b0 clockwise")
+        return jpeg(Shot(image, shot.notes, "jpg"), rng, notes)
+    if kind == "small-photo":
+        shot = to_phone_photo(label, body_xh, rng)
+        factor = rng.uniform(0.42, 0.5)
+        w, h = shot.image.size
+        image = shot.image.resize((round(w * factor), round(h * factor)), Image.Resampling.LANCZOS)
+        notes = [f"taken from afar: scaled {factor:.2f}, x-height ~{17 * factor:.0f} px"]
+        return jpeg(Shot(image, shot.notes, "jpg"), rng, notes)
+    if kind == "dark-bottle":
+        dark = hard_style(style, "light-on-dark", rng)
+        label, body_xh = render_label(product, dark)
+        shot = to_curved_bottle(label, body_xh, rng, replace(Bottle(), colour=dark.paper))
+        return jpeg(shot, rng, ["light-on-dark print on a dark bottle"])
+    if kind == "faint-glare":
+        faint = hard_style(style, "low-contrast", rng)
+        label, body_xh = render_label(product, faint)
+        shot = to_curved_bottle(label, body_xh, rng, Bottle(glare=(0.5, 0.7), blur=(1.0, 1.4)))
+        return jpeg(shot, rng, ["low-contrast print"])
+    if kind == "sideways":
+        shot = to_phone_photo(label, body_xh, rng)
+        turn = pick(rng, [90, 180, 270])
+        return jpeg(
+            Shot(turn_image(shot.image, turn), shot.notes, "jpg"),
+            rng,
+            [f"turned {turn}\u00b0 clockwise"],
+        )
+    # shadow
+    shot = to_phone_photo(label, body_xh, rng)
+    arr, note = cast_shadow(to_array(shot.image), rng)
+    noise = rng.uniform(3.0, 5.0)
+    arr = sensor_noise(arr, rng, noise)
+    return jpeg(
+        Shot(to_image(arr), shot.notes, "jpg"), rng, [note, f"extra noise \u03c3{noise:.1f}"]
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # Output
 
 
@@ -795,7 +921,7 @@ README_HEAD = """\
 # samples: synthetic label images
 
 Every image in this folder is synthetic, made by `make_samples.py`: it typesets each product in
-`products/*.toml` as a skincare label, then degrades that label in four tiers, from a clean flat
+`products/*.toml` as a skincare label, then degrades that label in six tiers, from a clean flat
 scan to deliberately hard cases. Nothing here is a photo of a real package. Regenerate everything
 (images, truth files and this README) from the repository root with
 
@@ -854,6 +980,23 @@ TIER_DOCS = (
         "(ink at ~72% of the paper's brightness) with strong blur (sigma 1.9-2.3); the formats mix "
         "PNG, JPEG, WebP, TIFF (deflate) and BMP to exercise the loaders",
     ),
+    (
+        "curved2",
+        "`curved2/*.jpg`",
+        "a harder bottle: the label covers \u00b166 to 75 degrees of the cylinder, x-height "
+        "14-17 px at the centre, tilt up to 5 degrees, lines bowed by a 4-8 degree view, glare "
+        "75-90%, blur sigma 0.8-1.2; one in three lies on its side (turned 90 or 270 degrees)",
+    ),
+    (
+        "hard2",
+        "`hard2/<product>-<case>.jpg`",
+        "three photos per product, the cases cycling: `skewed` (a phone photo turned 6-20 "
+        "degrees, half of them also a quarter turn), `small-photo` (a phone photo from afar, "
+        "x-height 6-9 px), `dark-bottle` (light print on a dark bottle, with glare), "
+        "`faint-glare` (low-contrast print on a bottle, blur sigma 1.0-1.4), `sideways` (a phone "
+        "photo turned 90/180/270 degrees), `shadow` (a soft cast shadow 45-60% deep and extra "
+        "noise)",
+    ),
 )
 
 
@@ -893,8 +1036,18 @@ def generate(products_dir: Path, out_dir: Path, log: Callable[[str], None] = pri
                 rng_for(product.id, "hard"),
             ),
         }
-        for tier, shot in shots.items():
-            path = out_dir / tier / f"{product.id}.{shot.ext}"
+        shots["curved2"] = to_hard_bottle(label, body_xh, rng_for(product.id, "curved2"))
+        extra = rng_for(product.id, "hard2")
+        named: list[tuple[str, str, Shot]] = [
+            (tier, product.id, shot) for tier, shot in shots.items()
+        ]
+        for k in range(HARD2_PER_PRODUCT):
+            # Every kind six times over the 12 products, each with different products.
+            slot = index * HARD2_PER_PRODUCT + k + index // 2
+            kind2 = HARD2_KINDS[slot % len(HARD2_KINDS)]
+            named.append(("hard2", f"{product.id}-{kind2}", to_hard2(product, style, kind2, extra)))
+        for tier, stem, shot in named:
+            path = out_dir / tier / f"{stem}.{shot.ext}"
             save_shot(shot, path)
             write_truth(path, product)
             notes = (
@@ -903,7 +1056,7 @@ def generate(products_dir: Path, out_dir: Path, log: Callable[[str], None] = pri
                 else shot.notes
             )
             rows.append(Row(f"{tier}/{path.name}", f"{about}; {', '.join(notes)}", tier))
-        log(f"{product.id}: {', '.join(f'{t}/{product.id}.{s.ext}' for t, s in shots.items())}")
+        log(f"{product.id}: {', '.join(f'{t}/{stem}.{s.ext}' for t, stem, s in named)}")
     tier_order = {t: i for i, t in enumerate(TIERS)}
     rows.sort(key=lambda r: (tier_order[r.tier], r.file))
     return rows

@@ -1,7 +1,10 @@
 """Stage 3: OCR. An engine turns a prepared image into words with boxes and confidences.
 
-`TesseractEngine` is the real one. Tests use a replaying engine that feeds recorded tesseract
-TSV through the same `parse_tsv`, so everything after OCR runs exactly as in production.
+`TesseractEngine` is the default. `RapidOcrEngine` (`scanner.rapidocr_engine`, the optional
+`rapidocr` extra) is a second engine; `engine_for(options)` builds the one the options name.
+Tests use a replaying engine that feeds recorded tesseract TSV through the same `parse_tsv`, so
+everything after OCR runs exactly as in production. `scanner.reading` decides how many passes an
+image gets.
 """
 
 from __future__ import annotations
@@ -13,6 +16,10 @@ from typing import Protocol
 from . import tesseract
 from .models import OcrResult, OcrWord, PreparedImage
 from .options import ScanOptions
+from .orient import count_columns
+
+SINGLE_COLUMN_PSM = 4  # one column of text of varied sizes: a label's ingredient panel
+MULTI_COLUMN_PSM = 3  # tesseract's full page layout analysis
 
 
 class OcrEngine(Protocol):
@@ -54,14 +61,54 @@ def parse_tsv(tsv: str, engine: str = "tesseract", seconds: float = 0.0) -> OcrR
 
 
 class TesseractEngine:
+    """Tesseract through `scanner.tesseract`, one process per pass.
+
+    The page segmentation mode is picked per image unless `psm` fixes it: a single column (the
+    usual ingredient panel) is read with psm 4, which keeps each line whole, because psm 3's
+    column finding splits lines where a glare band or a wide word gap runs down the print.
+    """
+
     name = "tesseract"
 
-    def __init__(self, options: ScanOptions | None = None) -> None:
+    def __init__(self, options: ScanOptions | None = None, psm: int | None = None) -> None:
         self.options = options or ScanOptions()
+        self.psm = psm
+
+    def psm_for(self, image: PreparedImage) -> int:
+        if self.psm is not None:
+            return self.psm
+        return SINGLE_COLUMN_PSM if count_columns(image.gray) == 1 else MULTI_COLUMN_PSM
 
     def read(self, image: PreparedImage) -> OcrResult:
         start = time.perf_counter()
         tsv = tesseract.run_tsv(
-            image.gray, lang=self.options.lang, timeout=self.options.tesseract_timeout
+            image.gray,
+            lang=self.options.lang,
+            psm=self.psm_for(image),
+            timeout=self.options.tesseract_timeout,
         )
         return parse_tsv(tsv, self.name, time.perf_counter() - start)
+
+
+def engine_for(options: ScanOptions | None = None) -> OcrEngine:
+    """The first engine for `options.engine`: RapidOCR for 'rapidocr', else tesseract.
+
+    'auto' starts with tesseract; `fallback_engine_for` gives the engine it falls back to.
+    Asking for RapidOCR without the extra installed raises MissingDependencyError.
+    """
+    options = options or ScanOptions()
+    if options.engine == "rapidocr":
+        from .rapidocr_engine import RapidOcrEngine
+
+        return RapidOcrEngine(options)
+    return TesseractEngine(options)
+
+
+def fallback_engine_for(options: ScanOptions | None = None) -> OcrEngine | None:
+    """The engine a poor first reading falls back to: RapidOCR under 'auto', else none."""
+    options = options or ScanOptions()
+    if options.engine != "auto":
+        return None
+    from .rapidocr_engine import RapidOcrEngine
+
+    return RapidOcrEngine(options)

@@ -11,6 +11,8 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 TESSERACT_TIMEOUT = 60.0  # seconds for one tesseract process
 TARGET_XHEIGHT = 22  # px; tesseract reads best with x-height around 20-30 px
 TESSERACT_LANG = "eng"
+ENGINES = ("tesseract", "rapidocr", "auto")  # auto: tesseract, then RapidOCR on a poor reading
+ENGINE = "tesseract"
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,10 @@ class ScanOptions:
     tesseract_timeout: float = TESSERACT_TIMEOUT
     target_xheight: int = TARGET_XHEIGHT
     lang: str = TESSERACT_LANG
+    engine: str = ENGINE
+    orient: bool = True  # turn sideways / upside-down photos upright and level small skew
+    dewarp: bool = True  # unroll labels wrapped round a bottle
+    retry: bool = True  # read a poor first reading again another way (costs extra passes)
 
     def __post_init__(self) -> None:
         if self.max_pixels <= 0 or self.max_file_bytes <= 0:
@@ -28,3 +34,7 @@ class ScanOptions:
             raise BadArgsError("the tesseract timeout must be positive")
         if not 8 <= self.target_xheight <= 80:
             raise BadArgsError("target_xheight must be between 8 and 80 pixels")
+        if self.engine not in ENGINES:
+            raise BadArgsError(
+                f"unknown OCR engine '{self.engine}'; choose one of {', '.join(ENGINES)}"
+            )

@@ -17,9 +17,10 @@ from .extract import extract_from_ocr, extract_from_text
 from .load import load_image
 from .match import Matcher
 from .models import IngredientList, LoadedImage, Match, PreparedImage, Report
-from .ocr import OcrEngine, TesseractEngine
+from .ocr import OcrEngine, engine_for, fallback_engine_for
 from .options import ScanOptions
 from .preprocess import preprocess
+from .reading import evidence_for, read_label
 from .risk import assess
 
 LOW_OCR_CONFIDENCE = 60.0
@@ -121,10 +122,15 @@ def scan_image(
     lexicon: Lexicon | None = None,
     analysis: AnalysisOptions | None = None,
 ) -> Report:
-    """Scan one label photo and return its report. Raises MiliaScanError subclasses."""
+    """Scan one label photo and return its report. Raises MiliaScanError subclasses.
+
+    `engine` replaces the engine `options.engine` names (tests pass a replaying one). A poor
+    first reading is read again other ways (`scanner.reading`); an easy photo is read once.
+    """
     options = options or ScanOptions()
     lexicon = lexicon or load_lexicon()
-    engine = engine or TesseractEngine(options)
+    engine = engine or engine_for(options)
+    fallback = fallback_engine_for(options)
     timings: dict[str, float] = {}
 
     start = time.perf_counter()
@@ -134,10 +140,17 @@ def scan_image(
     prepared = preprocess(image, options)
     timings["preprocess"] = time.perf_counter() - start
     start = time.perf_counter()
-    ocr = engine.read(prepared)
+    matcher = matcher_for(lexicon)
+    reading = read_label(
+        image, prepared, engine, lambda result: evidence_for(result, matcher), options, fallback
+    )
+    ocr, prepared = reading.ocr, reading.prepared
     timings["ocr"] = time.perf_counter() - start
+    if reading.retry_seconds:
+        timings["ocr_retry"] = reading.retry_seconds
     start = time.perf_counter()
-    ingredients = _box_to_original(prepared, image, extract_from_ocr(ocr))
+    found = reading.evidence.ingredients or extract_from_ocr(ocr)  # raises: no list found
+    ingredients = _box_to_original(prepared, image, found)
     timings["extract"] = time.perf_counter() - start
 
     report = analyse(

@@ -1,0 +1,152 @@
+"""OCR engines: choosing one, the optional RapidOCR extra, and readings chosen by evidence."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lexicon import Lexicon
+from scanner import rapidocr_engine
+from scanner.errors import BadArgsError, MissingDependencyError
+from scanner.load import load_image
+from scanner.models import OcrResult, OcrWord, PreparedImage
+from scanner.ocr import TesseractEngine, engine_for, fallback_engine_for, parse_tsv
+from scanner.options import ScanOptions
+from scanner.pipeline import matcher_for, scan_image
+from scanner.reading import evidence_for, read_label
+
+from .conftest import SAMPLES
+from .fakes import RECORDINGS
+
+
+def _words(text: str, conf: float = 95.0) -> OcrResult:
+    words = [
+        OcrWord(word, conf, (10 * i, 10 * line, 9, 9), 1, 1, line)
+        for line, row in enumerate(text.splitlines(), start=1)
+        for i, word in enumerate(row.split())
+    ]
+    return OcrResult("fake", tuple(words))
+
+
+GOOD = _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane.")
+POOR = _words("Ingrdnts: Aqx, Glyxxrn, Dmthcn,\nPtrltm, Sqln.", conf=40.0)
+
+
+class Scripted:
+    """An engine that returns one scripted reading per call."""
+
+    def __init__(self, name: str, *results: OcrResult) -> None:
+        self.name = name
+        self.results = list(results)
+        self.seen: list[PreparedImage] = []
+
+    def read(self, image: PreparedImage) -> OcrResult:
+        self.seen.append(image)
+        return self.results[min(len(self.seen), len(self.results)) - 1]
+
+
+@pytest.fixture()
+def prepared() -> PreparedImage:
+    return PreparedImage(np.full((200, 300), 255, np.uint8), np.eye(3), ("grayscale",))
+
+
+def test_the_default_engine_is_tesseract_with_no_fallback() -> None:
+    assert isinstance(engine_for(ScanOptions()), TesseractEngine)
+    assert fallback_engine_for(ScanOptions()) is None
+
+
+def test_an_unknown_engine_is_a_usage_error() -> None:
+    with pytest.raises(BadArgsError, match="tesseract, rapidocr, auto"):
+        ScanOptions(engine="paddle")
+
+
+@pytest.mark.parametrize("engine", ["rapidocr", "auto"])
+def test_asking_for_rapidocr_without_the_extra_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, engine: str
+) -> None:
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("rapidocr", "onnxruntime") else real(name, *a),
+    )
+    options = ScanOptions(engine=engine)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'milia-scan\[rapidocr\]'"):
+        engine_for(options) if engine == "rapidocr" else fallback_engine_for(options)
+
+
+def test_rapidocr_lines_become_words_lines_and_paragraphs() -> None:
+    boxes = [
+        [[10, 110], [300, 110], [300, 140], [10, 140]],
+        [[10, 10], [200, 10], [200, 40], [10, 40]],
+        [[10, 45], [250, 45], [250, 75], [10, 75]],
+    ]
+    texts = ["Directions: apply daily.", "Ingredients:Aqua,", "Glycerin,Squalane."]
+    result = rapidocr_engine.lines_to_result(boxes, texts, [0.9, 0.99, 0.95])
+    assert result.engine == "rapidocr"
+    assert result.text == "Ingredients: Aqua,\nGlycerin, Squalane.\n\nDirections: apply daily."
+    first = result.words[0]
+    assert first.text == "Ingredients:" and first.conf == 99.0
+    x, y, w, h = first.box
+    assert x == 10 and y == 10 and h == 30 and 0 < w < 190
+    assert rapidocr_engine.lines_to_result(None, None, None).words == ()
+
+
+def test_a_good_first_reading_is_the_only_pass(
+    lexicon: Lexicon, prepared: PreparedImage, tmp_path: Path
+) -> None:
+    engine = Scripted("fake", GOOD, POOR)
+    fallback = Scripted("backup", POOR)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    reading = read_label(
+        image, prepared, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
+    )
+    assert reading.ocr is GOOD and reading.tried == ("first",)
+    assert len(engine.seen) == 1 and not fallback.seen
+
+
+def test_a_poor_reading_is_read_again_and_the_best_kept(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    engine = Scripted("fake", POOR, POOR, POOR)
+    fallback = Scripted("backup", GOOD)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    reading = read_label(
+        image, prepared, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
+    )
+    assert reading.ocr is GOOD and reading.tried[0] == "first" and reading.tried[-1] == "backup"
+    assert "invert" in reading.tried and len(engine.seen) >= 2
+    assert reading.evidence.recognised == 5 and reading.retry_seconds > 0
+
+
+def test_retries_can_be_switched_off(lexicon: Lexicon, prepared: PreparedImage) -> None:
+    engine = Scripted("fake", POOR, GOOD)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    options = ScanOptions(retry=False)
+    reading = read_label(image, prepared, engine, lambda r: evidence_for(r, matcher), options)
+    assert reading.ocr is POOR and len(engine.seen) == 1
+
+
+def test_a_replayed_reading_needs_one_pass(lexicon: Lexicon) -> None:
+    recording = RECORDINGS / "phone-09-sunscreen.tsv"
+    engine = Scripted("tesseract", parse_tsv(recording.read_text(encoding="utf-8")))
+    report = scan_image(SAMPLES / "phone" / "09-sunscreen.jpg", engine=engine, lexicon=lexicon)
+    assert len(engine.seen) == 1 and report.ocr_engine == "tesseract"
+    assert "ocr_retry" not in report.timings
+
+
+@pytest.mark.tesseract
+@pytest.mark.skipif(not rapidocr_engine.rapidocr_available(), reason="rapidocr extra not installed")
+def test_rapidocr_reads_a_sample(lexicon: Lexicon) -> None:
+    report = scan_image(
+        SAMPLES / "phone" / "02-night-balm.jpg", ScanOptions(engine="rapidocr"), lexicon=lexicon
+    )
+    assert report.ocr_engine == "rapidocr"
+    names = {m.name for m in report.matches}
+    assert {"Petrolatum", "Mineral Oil", "Squalane"} <= names
