@@ -21,6 +21,7 @@ from rich.table import Table
 from . import __version__
 from .context import AnalysisOptions, ProductType
 from .errors import BadArgsError, ExitCode, InputFileError, MiliaScanError
+from .options import ScanOptions
 from .store import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -113,6 +114,32 @@ def output_options(func: F) -> F:
     return func
 
 
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["tesseract", "rapidocr", "auto"]),
+    default="tesseract",
+    show_default=True,
+    help="OCR engine; 'auto' falls back to RapidOCR on a poor reading "
+    "(pip install 'milia-scan[rapidocr]').",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes [default: one per core].",
+)
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_verbose,
+    help="Show tracebacks.",
+)
+
+
 def _analysis(product_type: str, avoid: str, output: Path | None, open_it: bool) -> AnalysisOptions:
     """The reader's options, checked before any work is done."""
     if open_it and output is None:
@@ -191,6 +218,7 @@ def cli() -> None:
     default=None,
     help="Also write the photo with every ingredient boxed (PNG).",
 )
+@engine_option
 def scan(
     image: Path,
     fmt: str,
@@ -199,6 +227,7 @@ def scan(
     product_type: str,
     avoid: str,
     annotate: Path | None,
+    engine: str,
 ) -> None:
     """Scan one photo of a label and print its milia-risk report.
 
@@ -206,7 +235,8 @@ def scan(
     """
     from .pipeline import scan_image
 
-    report = scan_image(image, analysis=_analysis(product_type, avoid, output, open_it))
+    analysis = _analysis(product_type, avoid, output, open_it)
+    report = scan_image(image, ScanOptions(engine=engine), analysis=analysis)
     if annotate is not None:
         from lexicon import load_lexicon
 
@@ -243,24 +273,6 @@ def text(
     )
 
 
-jobs_option = click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(1, 256),
-    default=None,
-    help="Worker processes [default: one per core].",
-)
-verbose_option = click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_set_verbose,
-    help="Show tracebacks.",
-)
-
-
 def db_option(func: F) -> F:
     return click.option(
         "--db",
@@ -292,6 +304,7 @@ def db_option(func: F) -> F:
     help="Write the rows to this file instead of stdout.",
 )
 @click.option("--rescan", is_flag=True, help="Scan files again even when already stored.")
+@engine_option
 @db_option
 @verbose_option
 def batch(
@@ -301,6 +314,7 @@ def batch(
     fmt: str,
     out: Path | None,
     rescan: bool,
+    engine: str,
     db: Path,
 ) -> None:
     """Scan every label photo in FOLDER, one process per core, into the results database.
@@ -322,8 +336,9 @@ def batch(
         stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     except OSError as exc:
         raise InputFileError(f"{out}: cannot write the rows ({exc.strerror})") from None
+    options = ScanOptions(engine=engine)
     with (
-        ResultStore(db, lexicon_version=load_lexicon().version) as store,
+        ResultStore(db, lexicon_version=load_lexicon().version, engine=engine) as store,
         BatchProgress() as progress,
     ):
         summary = scan_folder(
@@ -332,6 +347,7 @@ def batch(
             recursive=recursive,
             jobs=jobs or default_jobs(),
             rescan=rescan,
+            options=options,
             on_event=progress.event,
             on_found=progress.found,
         )
@@ -381,10 +397,17 @@ def batch(
     default=None,
     help="Also write each report as JSON into this folder (outside the watched one).",
 )
+@engine_option
 @db_option
 @verbose_option
 def watch(
-    folder: Path, recursive: bool, polling: bool, jobs: int | None, out: Path | None, db: Path
+    folder: Path,
+    recursive: bool,
+    polling: bool,
+    jobs: int | None,
+    out: Path | None,
+    engine: str,
+    db: Path,
 ) -> None:
     """Watch FOLDER and scan each new or replaced photo once it is fully written.
 
@@ -412,7 +435,7 @@ def watch(
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        with ResultStore(db, lexicon_version=load_lexicon().version) as store:
+        with ResultStore(db, lexicon_version=load_lexicon().version, engine=engine) as store:
             watcher = Watcher(
                 folder,
                 store,
@@ -420,6 +443,7 @@ def watch(
                 polling=polling,
                 jobs=jobs or 0,
                 out=out,
+                options=ScanOptions(engine=engine),
                 report=lambda kind, path, outcome: click.echo(describe(path, outcome, kind)),
                 warn=lambda msg: click.echo(f"milia-scan: warning: {msg}", err=True),
             )

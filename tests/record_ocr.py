@@ -12,6 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scanner import tesseract
 from scanner.load import load_image
+from scanner.ocr import TesseractEngine
 from scanner.options import ScanOptions
 from scanner.preprocess import preprocess
 from tests.fakes import RECORDINGS, recording_for
@@ -31,7 +32,8 @@ def main() -> None:
     for name in RECORDED:
         image = SAMPLES / name
         prepared = preprocess(load_image(image, options), options)
-        tsv = tesseract.run_tsv(prepared.gray, lang=options.lang)
+        psm = TesseractEngine(options).psm_for(prepared)  # as the real engine would read it
+        tsv = tesseract.run_tsv(prepared.gray, lang=options.lang, psm=psm)
         recording_for(image).write_text(tsv, encoding="utf-8")
         print(f"recorded {recording_for(image).name}")
 

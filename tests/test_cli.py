@@ -129,3 +129,16 @@ def test_missing_tesseract_names_the_package(monkeypatch: pytest.MonkeyPatch) ->
         tesseract.check_language.cache_clear()
     assert code == ExitCode.missing_dependency
     assert re.search(r"apt-get install tesseract-ocr", err) and "brew install tesseract" in err
+
+
+def test_engine_option(tmp_path: Path) -> None:
+    import importlib.util
+
+    sample = str(ROOT / "samples" / "flat" / "01-eye-cream.png")
+    code, out, err = run("scan", sample, "--engine", "nope")
+    assert code == ExitCode.bad_args
+    if importlib.util.find_spec("rapidocr") is None:
+        code, out, err = run("scan", sample, "--engine", "rapidocr")
+        assert code == ExitCode.missing_dependency and "milia-scan[rapidocr]" in err
+    code, out, _ = run("scan", sample, "--engine", "tesseract", "--format", "json")
+    assert code == 0 and json.loads(out)["ocr"]["engine"] == "tesseract"
