@@ -82,6 +82,7 @@ _MAY_CONTAIN = re.compile(  # "[+/- May Contain:", "May contain (+/-):", "(may c
 )
 _LINE_SEPARATOR = re.compile(r"[,;•·●▪]")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")  # "1,2-Hexanediol" is one name
+MAX_GROUP = 60  # characters a bracketed group may span: longer, and OCR lost its closing bracket
 _SEPARATORS = ",;•·●▪"
 _TRAILING_JUNK = " .,;:*†‡¹²°-_"
 
@@ -216,16 +217,30 @@ def _join(tokens: list[Token]) -> tuple[str, list[int]]:
     return "".join(text), owner
 
 
+def _bracket_pairs(text: str) -> set[int]:
+    """Indexes of the brackets that pair up within MAX_GROUP characters. A bracket OCR left
+    unclosed ("Cacao ((ocoa) Seed Butter") groups nothing, so it cannot swallow the list."""
+    paired: set[int] = set()
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            stack.append(i)
+        elif ch in ")]}" and stack:
+            start = stack.pop()
+            if i - start <= MAX_GROUP:
+                paired.update((start, i))
+    return paired
+
+
 def _split_items(text: str) -> list[tuple[int, int]]:
     """Spans of the items, split at separators outside brackets, and at '. ' between items."""
     spans: list[tuple[int, int]] = []
+    paired = _bracket_pairs(text)
     depth = 0
     begin = 0
     for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth = max(0, depth - 1)
+        if i in paired:
+            depth += 1 if ch in "([{" else -1
         elif (
             ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
         ):

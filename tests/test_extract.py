@@ -58,6 +58,11 @@ CASES = [
         "Ingredients: Water, Cera Alba, Ozokerite\nDistributed by Maison Verte, Paris",
         ["Water", "Cera Alba", "Ozokerite"],
     ),
+    # a bracket OCR left unclosed does not swallow the rest of the list
+    ("Ingredients: Aqua, Theobroma Cacao ((ocoa) Seed Butter, Glycerin, Beeswax",
+     ["Aqua", "Theobroma Cacao ((ocoa) Seed Butter", "Glycerin", "Beeswax"]),
+    ("Ingredients: Aqua, Tocopherol (Vitamin E, Glycerin, Beeswax",
+     ["Aqua", "Tocopherol (Vitamin E", "Glycerin", "Beeswax"]),
     # decimals are not item breaks
     (
         "Ingredients: Water, Salicylic Acid 0.5%, Glycerin",
