@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputFileError
-from .load import IMAGE_SUFFIXES
+from .load import is_image_name
 from .options import ScanOptions
 from .runner import Runner, default_jobs
 from .store import ResultStore
@@ -47,7 +47,7 @@ def discover(folder: Path, *, recursive: bool) -> Found:
         dirs.sort()
         for name in sorted(files):
             path = Path(root) / name
-            if path.suffix.lower() in IMAGE_SUFFIXES and not name.startswith("."):
+            if is_image_name(name):
                 images.append(path)
             else:
                 skipped += 1

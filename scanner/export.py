@@ -88,7 +88,7 @@ def results_table(rows: list[StoredResult], title: str = "") -> Table:
         table.add_column(column, overflow="fold")
     for r in rows:
         level = r.level or r.status.replace("_", " ")
-        detail = ", ".join(r.drivers()) if r.status == "ok" else (r.error or "")
+        detail = r.detail()
         table.add_row(
             level.upper(),
             "" if r.score is None else str(r.score),

@@ -242,7 +242,7 @@ def batch_html(results: list[StoredResult], title: str = "milia-scan results") -
     for r in results:
         thumb = thumbnail_uri(r.path) if r.status == "ok" else None
         img = f'<img class="thumb" alt="" src="{thumb}">' if thumb else ""
-        detail = ", ".join(r.drivers()) if r.status == "ok" else (r.error or "")
+        detail = r.detail()
         score = "" if r.score is None else str(r.score)
         rows.append(
             f'<tr class="product"><td>{img}</td><td data-key="{escape(score or "-1")}">'

@@ -6,6 +6,7 @@ and a truncated file fails loudly instead of decoding into grey.
 
 from __future__ import annotations
 
+import os
 import warnings
 from pathlib import Path
 
@@ -18,6 +19,12 @@ from .options import ScanOptions
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+
+
+def is_image_name(name: str) -> bool:
+    """Whether a file name looks like a photo to scan (hidden and temp files are not)."""
+    base = os.path.basename(name)
+    return not base.startswith(".") and os.path.splitext(base)[1].lower() in IMAGE_SUFFIXES
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

@@ -70,6 +70,10 @@ class StoredResult:
     def report(self) -> dict[str, Any] | None:
         return json.loads(self.report_json) if self.report_json else None
 
+    def detail(self) -> str:
+        """What a summary row says: the top drivers, or what went wrong."""
+        return ", ".join(self.drivers()) if self.status == "ok" else (self.error or "")
+
     def drivers(self, limit: int = 3) -> list[str]:
         report = self.report
         if not report:

@@ -36,7 +36,7 @@ from watchdog.observers.polling import PollingObserver
 
 from .batch import discover
 from .errors import BadArgsError, InputFileError
-from .load import IMAGE_SUFFIXES
+from .load import is_image_name
 from .options import ScanOptions
 from .runner import Runner, default_jobs
 from .store import ResultStore
@@ -48,11 +48,6 @@ POLL_INTERVAL = 0.5  # s: the polling observer's period
 TICK = 0.1  # s: the main loop's period
 
 Reporter = Callable[[str, str, ScanOutcome | None], None]
-
-
-def is_image(path: str) -> bool:
-    name = os.path.basename(path)
-    return not name.startswith(".") and os.path.splitext(name)[1].lower() in IMAGE_SUFFIXES
 
 
 def _inside(path: Path, folder: Path, recursive: bool) -> bool:
@@ -101,7 +96,7 @@ class _Handler(FileSystemEventHandler):
             path, mode = os.fsdecode(event.src_path), "settle"
         else:
             return  # created/modified under inotify: a close-after-write event will follow
-        if path and is_image(path):
+        if path and is_image_name(path):
             self.inbox.put((path, mode))
 
 

@@ -125,25 +125,46 @@ def test_batch_of_good_files_exits_0_with_a_summary(tmp_path: Path) -> None:
     assert "[6/6]" in result.stderr  # plain progress lines when not on a terminal
 
 
+def _batch_cmd(folder: Path, db: Path) -> list[str]:
+    return [sys.executable, "-m", "scanner.cli", "batch", str(folder), "--db", str(db), "-j", "2"]
+
+
+def _start_batch(folder: Path, db: Path) -> subprocess.Popen[str]:
+    """A batch in its own process group, its progress lines readable from stderr."""
+    return subprocess.Popen(
+        _batch_cmd(folder, db),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def _reported(proc: subprocess.Popen[str], count: int, timeout: float = 120) -> list[str]:
+    """The paths of the first `count` results the batch reported done."""
+    assert proc.stderr is not None
+    deadline = time.monotonic() + timeout
+    done: list[str] = []
+    while len(done) < count and time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        assert line, "the batch ended early"
+        if line.startswith("["):
+            done.append(line.split("  ")[1].split()[0])
+    return done
+
+
 def test_kill_9_in_the_middle_then_resume_loses_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "photos"
     images = make_labels(folder, 80)
     db = tmp_path / "r.db"
-    cmd = [sys.executable, "-m", "scanner.cli", "batch", str(folder), "--db", str(db), "-j", "2"]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-    )
-    deadline = time.monotonic() + 120
-    done_lines: list[str] = []
-    assert proc.stderr is not None
-    while len(done_lines) < 25 and time.monotonic() < deadline:
-        line = proc.stderr.readline().decode()
-        if line.startswith("["):
-            done_lines.append(line)
+    cmd = _batch_cmd(folder, db)
+    proc = _start_batch(folder, db)
+    reported = set(_reported(proc, 25))
     os.killpg(proc.pid, signal.SIGKILL)  # the whole group: parent and workers, mid-write
     proc.wait()
+    assert proc.stderr is not None
     proc.stderr.close()
-    reported = {line.split("  ")[1].split()[0] for line in done_lines}
     stored = _rows(db)
     assert reported <= set(stored), "a result reported done was lost"
     assert 25 <= len(stored) < len(images)
@@ -183,17 +204,9 @@ def test_ctrl_c_stops_the_batch_and_keeps_what_was_reported(tmp_path: Path) -> N
     folder = tmp_path / "photos"
     images = make_labels(folder, 60)
     db = tmp_path / "r.db"
-    cmd = [sys.executable, "-m", "scanner.cli", "batch", str(folder), "--db", str(db), "-j", "2"]
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+    proc = _start_batch(folder, db)
+    done = _reported(proc, 10)
     assert proc.stderr is not None
-    done: list[str] = []
-    while len(done) < 10:
-        line = proc.stderr.readline()
-        assert line, "the batch ended early"
-        if line.startswith("["):
-            done.append(line.split("  ")[1].split()[0])
     proc.send_signal(signal.SIGINT)  # Ctrl-C
     assert proc.wait(timeout=60) == 130
     proc.stderr.close()
