@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from scanner.orient import count_columns, detect_orientation
-from scanner.preprocess import deskew, rotate_quarters
+from scanner.preprocess import deskew, find_label_quad, flatten_quad, rotate_quarters
 
 from .conftest import SAMPLES
 
@@ -58,3 +58,29 @@ def test_quarter_turn_matrix_maps_pixels_exactly(turns: int) -> None:
         for x in range(image.shape[1]):
             cx, cy, _ = matrix @ np.array([x + 0.5, y + 0.5, 1.0])  # pixel centre
             assert turned[int(cy), int(cx)] == image[y, x]
+
+
+UPRIGHT_BOTTLES = [
+    "01-eye-cream",
+    "02-night-balm",
+    "03-retinol-serum",
+    "06-aha-bha-toner",
+    "09-sunscreen",
+    "11-cleanser",
+    "12-foundation",
+]
+
+
+@pytest.mark.parametrize("name", UPRIGHT_BOTTLES)
+@pytest.mark.parametrize("turned", [0, 2])
+def test_bowed_lines_on_a_bottle_still_tell_up_from_down(name: str, turned: int) -> None:
+    # Upright photos of tightly curved bottles (samples/README.md): their lines bow, which
+    # smeared the ascender/descender statistics until each line piece was levelled on its own.
+    photo = cv2.imread(str(SAMPLES / "curved2" / f"{name}.jpg"), cv2.IMREAD_GRAYSCALE)
+    assert photo is not None
+    quad = find_label_quad(photo)
+    if quad is not None:
+        photo, _ = flatten_quad(photo, quad)
+    photo = np.ascontiguousarray(np.rot90(photo, k=-turned))
+    found = detect_orientation(photo)
+    assert (turned + found.turns) % 4 == 0
