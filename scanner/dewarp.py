@@ -25,7 +25,7 @@ BINS = 16  # columns across the label
 MIN_GLYPHS_PER_BIN = 15
 MAX_THETA = np.radians(76.0)  # never unroll further round than this: the print is edge-on
 MIN_SQUEEZE = 0.85  # unroll only when the edge print is squeezed to this share or less
-MAX_RESIDUAL = 0.35  # ...and the cylinder explains the letter shapes this much better than flat
+MAX_RESIDUAL = 0.4  # ...and the cylinder explains the letter shapes this much better than flat
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,8 @@ class PreparedImage:
     gray: np.ndarray
     transform: np.ndarray
     steps: tuple[str, ...] = ()
+    # How sure the orientation step was that the text reads upright (0..1; 1 when not judged).
+    upright_confidence: float = 1.0
 
     def to_original(self, box: Box) -> Box:
         """Map a box in prepared coordinates back onto the original photo."""

@@ -26,7 +26,7 @@ MIN_LABEL_AREA = 0.20  # a label outline must cover at least this share of the p
 MAX_LABEL_AREA = 0.97  # ...and less than this, else the photo is already the label
 MAX_TEXT_CUT = 0.05  # an outline whose edge runs through print (glyph px per px) is not the label
 XHEIGHT_BAND = (
-    14.0,
+    12.0,
     36.0,
 )  # px; text already in this band is not resampled (costs time, sharpness)
 GLYPH_TO_XHEIGHT = 1.25  # median glyph height runs ~1.25x the x-height (caps, ascenders)
@@ -45,6 +45,7 @@ class Geometry:
     before: np.ndarray = field(default_factory=lambda: np.eye(3))
     cylinder: Cylinder | None = None
     after: np.ndarray = field(default_factory=lambda: np.eye(3))
+    upright_confidence: float = 1.0
 
     def then(self, matrix: np.ndarray) -> None:
         if self.cylinder is None:
@@ -54,11 +55,17 @@ class Geometry:
 
     def prepared(self, gray: np.ndarray, steps: list[str]) -> PreparedImage:
         if self.cylinder is None:
-            return PreparedImage(gray=gray, transform=self.before, steps=tuple(steps))
+            return PreparedImage(
+                gray=gray,
+                transform=self.before,
+                steps=tuple(steps),
+                upright_confidence=self.upright_confidence,
+            )
         return UnrolledImage(
             gray=gray,
             transform=self.after @ self.before,
             steps=tuple(steps),
+            upright_confidence=self.upright_confidence,
             before=self.before,
             cylinder=self.cylinder,
             after=self.after,
@@ -83,6 +90,7 @@ def preprocess(image: LoadedImage, options: ScanOptions | None = None) -> Prepar
 
     if options.orient:
         orientation = detect_orientation(gray)
+        geometry.upright_confidence = orientation.confidence
         if orientation.turns:
             gray, turn = rotate_quarters(gray, orientation.turns)
             geometry.then(turn)

@@ -6,8 +6,10 @@ A confident reading of plenty of text with no list in it (a front label) is not 
 either. Only a poor first reading pays for more, each tried while the best so far is still
 poor, and the best by evidence (recognised names, then confidence) wins:
 
-1. orientation: when no list was found, tesseract's own orientation detection (`--psm 0`),
-   in case the cheap text-line statistics of `scanner.orient` were fooled;
+1. orientation: when no list was found, the image turned upside down first if the cheap
+   text-line statistics of `scanner.orient` were unsure which way up it is (on bowed lines
+   they often are), then tesseract's own orientation detection (`--psm 0`, which costs more
+   than a reading);
 2. polarity: the image inverted, for light print that `is_light_on_dark` missed;
 3. layout: tesseract's other page segmentation mode (full layout vs one column);
 4. plain: the photo prepared without turning and unrolling, in case those did harm;
@@ -33,6 +35,7 @@ GOOD_SHARE = 0.8  # a reading is good when this share of its items are known nam
 GOOD_ITEMS = 3  # ...and it has at least this many items...
 GOOD_CONFIDENCE = 60.0  # ...read with at least this mean word confidence
 OSD_MIN_CONFIDENCE = 1.5  # tesseract's orientation confidence worth acting on
+UNSURE_UPRIGHT = 0.3  # below this `scanner.orient` confidence, upside down is tried first
 MAX_PASSES = 5  # OCR passes of the main engine per image, the first included
 CLEAR_WORDS = 8  # a reading of this many words...
 CLEAR_CONFIDENCE = 80.0  # ...at this confidence, without a list, is not read again
@@ -126,6 +129,8 @@ def read_label(
     def poor() -> bool:
         return not best.evidence.good and passes < MAX_PASSES
 
+    if best.evidence.items < GOOD_ITEMS and prepared.upright_confidence < UNSURE_UPRIGHT:
+        attempt("turn-180", turn_prepared(prepared, 2), engine)
     if best.evidence.items < GOOD_ITEMS:
         osd = tesseract.run_osd(prepared.gray, timeout=options.tesseract_timeout)
         if osd is not None and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:

@@ -150,3 +150,40 @@ def test_rapidocr_reads_a_sample(lexicon: Lexicon) -> None:
     assert report.ocr_engine == "rapidocr"
     names = {m.name for m in report.matches}
     assert {"Petrolatum", "Mineral Oil", "Squalane"} <= names
+
+
+NOTHING = _words("a ee | =F", conf=28.0)  # what tesseract makes of upside-down print
+
+
+def test_an_unsure_upside_down_guess_is_turned_before_asking_osd(
+    lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr("scanner.tesseract.run_osd", lambda *a, **k: asked.append(a))
+    unsure = PreparedImage(
+        np.arange(200 * 300, dtype=np.uint32).reshape(200, 300).astype(np.uint8),
+        np.eye(3),
+        ("grayscale", "rotate-180"),
+        upright_confidence=0.1,
+    )
+    engine = Scripted("fake", NOTHING, GOOD)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    reading = read_label(image, unsure, engine, lambda r: evidence_for(r, matcher))
+    assert reading.tried == ("first", "turn-180") and reading.ocr is GOOD
+    assert not asked  # tesseract's orientation detection costs more than a reading: not needed
+    turned = engine.seen[1]
+    assert np.array_equal(turned.gray, unsure.gray[::-1, ::-1])
+    assert reading.prepared is turned
+
+
+def test_a_sure_orientation_goes_to_osd_instead(
+    lexicon: Lexicon, prepared: PreparedImage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[object] = []
+    monkeypatch.setattr("scanner.tesseract.run_osd", lambda *a, **k: asked.append(a))
+    engine = Scripted("fake", NOTHING, GOOD)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    reading = read_label(image, prepared, engine, lambda r: evidence_for(r, matcher))
+    assert asked and "turn-180" not in reading.tried
