@@ -146,8 +146,10 @@ ENDS = [
 
 def synthetic_cosing(path: Path, count: int = 30_000) -> None:
     """A CosIng-shaped CSV of `count` made-up INCI-like names, to time matching at that size."""
-    names = (" ".join(w for w in p if w).upper()
-             for p in itertools.product(("", "Hydroxypropyl", "PEG-8"), STEMS, MIDDLES, ENDS))
+    names = (
+        " ".join(w for w in p if w).upper()
+        for p in itertools.product(("", "Hydroxypropyl", "PEG-8"), STEMS, MIDDLES, ENDS)
+    )
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(

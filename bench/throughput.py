@@ -35,9 +35,12 @@ def watch_latencies(images: list[Path], workdir: Path, *, polling: bool) -> list
     def run() -> None:
         with ResultStore(db, lexicon_version=load_lexicon().version) as store:
             watcher = Watcher(inbox, store, polling=polling, jobs=default_jobs())
-            threading.Thread(
-                target=lambda: (watcher.ready.wait(), ready.set()), daemon=True
-            ).start()
+
+            def relay() -> None:
+                watcher.ready.wait()
+                ready.set()
+
+            threading.Thread(target=relay, daemon=True).start()
             watcher.run(stop)
 
     thread = threading.Thread(target=run)
