@@ -37,8 +37,11 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-## Accuracy and speed on samples/, per tier, against a plain tesseract pass.
+## Accuracy and speed on samples/, per tier and engine (tesseract; auto needs the RapidOCR
+## extra, installed here from PyPI), against a plain tesseract pass.
 bench: setup
+	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' \
+		|| echo "RapidOCR extra not installed: the bench reports tesseract only" >&2
 	$(BIN)/python -m bench.run
 
 ## Re-make the README's screenshot of a real report (needs Chromium).

@@ -13,7 +13,9 @@ poor, and the best by evidence (recognised names, then confidence) wins:
 2. polarity: the image inverted, for light print that `is_light_on_dark` missed;
 3. layout: tesseract's other page segmentation mode (full layout vs one column);
 4. plain: the photo prepared without turning and unrolling, in case those did harm;
-5. the fallback engine (RapidOCR under `--engine auto`) on the best prepared image.
+5. the fallback engine (RapidOCR under `--engine auto`) on the best prepared image, whenever
+   the best reading so far leaves any item unrecognised (asking for `auto` is asking for
+   the slower second opinion where it can help).
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ class Evidence:
             and self.recognised >= GOOD_SHARE * self.items
             and self.confidence >= GOOD_CONFIDENCE
         )
+
+    @property
+    def complete(self) -> bool:
+        """Good, and every item a known name: nothing a second engine could add."""
+        return self.good and self.recognised == self.items
 
     @property
     def rank(self) -> tuple[int, float, float]:
@@ -110,7 +117,9 @@ def read_label(
     options = options or ScanOptions()
     first = engine.read(prepared)
     best = Reading(first, prepared, judge(first), ("first",))
-    if best.evidence.good or not options.retry or _clearly_no_list(best):
+    if not options.retry or _clearly_no_list(best):
+        return best
+    if best.evidence.good and (fallback is None or best.evidence.complete):
         return best
     start = time.perf_counter()
     tried = ["first"]
@@ -146,6 +155,6 @@ def read_label(
     if poor() and reshaped:
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
-    if fallback is not None and not best.evidence.good:
+    if fallback is not None and not best.evidence.complete:
         attempt(fallback.name, best.prepared, fallback)
     return replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start)

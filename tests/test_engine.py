@@ -187,3 +187,26 @@ def test_a_sure_orientation_goes_to_osd_instead(
     matcher = matcher_for(lexicon)
     reading = read_label(image, prepared, engine, lambda r: evidence_for(r, matcher))
     assert asked and "turn-180" not in reading.tried
+
+
+MOSTLY = _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane, Lanojxn.")
+
+
+def test_auto_asks_the_second_engine_about_a_good_reading_with_an_unknown_item(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    engine = Scripted("fake", MOSTLY)
+    alone = read_label(image, prepared, engine, lambda r: evidence_for(r, matcher))
+    assert alone.evidence.good and not alone.evidence.complete
+    assert alone.tried == ("first",) and len(engine.seen) == 1  # tesseract alone: no retries
+
+    complete = _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane, Lanolin.")
+    fallback = Scripted("backup", complete)
+    engine = Scripted("fake", MOSTLY)
+    reading = read_label(
+        image, prepared, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
+    )
+    assert reading.tried == ("first", "backup") and reading.ocr is complete
+    assert len(engine.seen) == 1  # the main engine is not read again: its reading was good
