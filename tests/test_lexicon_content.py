@@ -136,7 +136,26 @@ def test_ratings_match_the_notes(lexicon: Lexicon) -> None:
     assert grade("Petrolatum") == "0"
     assert grade("Mineral Oil") == "0"
     counts = Counter(e.rating_source for e in lexicon.entries if e.comedogenic)
-    assert set(counts) <= {"fulton_tables", "kligman1996"}
+    assert set(counts) <= {
+        "fulton_tables",
+        "kligman1996",
+        "fulton1989",
+        "lanolin1983",
+        "fulton_lists",
+    }
+
+
+def test_primary_paper_grades_are_the_papers(lexicon: Lexicon) -> None:
+    # Fulton 1989 Table III grades fatty acids in two vehicles: the range spans both columns.
+    lauric = lexicon.entry("Lauric Acid")
+    assert lauric is not None and lauric.rating_source == "fulton1989"
+    assert (str(lauric.comedogenic), str(lauric.irritancy)) == ("3-4", "1")
+    # The 1983 lanolin paper grades comedogenicity only, so no irritancy is attached to it.
+    for name, grade in [("Isopropyl Lanolate", "3"), ("Lanolin Oil", "0-1"), ("SLS", "0")]:
+        entry = lexicon.entry(name)
+        assert entry is not None and entry.rating_source == "lanolin1983"
+        assert str(entry.comedogenic) == grade and entry.irritancy is None
+    assert "1983" in lexicon.sources["lanolin1983"].citation
 
 
 def test_every_name_and_synonym_matches_its_own_entry(lexicon: Lexicon) -> None:
