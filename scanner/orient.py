@@ -91,6 +91,17 @@ def _axis_score(mask: np.ndarray, glyph: float) -> float:
     return float(sum(r[0][cv2.CC_STAT_WIDTH] for r in _line_runs(mask, glyph)) / glyph)
 
 
+def _centre_slope(ys: np.ndarray, xs: np.ndarray, width: int) -> float | None:
+    """Slope of a text run's centre line: the mean y per column, fitted with a straight line."""
+    cols = np.bincount(xs, minlength=width)
+    sums = np.bincount(xs, weights=ys, minlength=width)
+    valid = cols > 0
+    if np.count_nonzero(valid) < 2:
+        return None
+    cx = np.nonzero(valid)[0].astype(np.float64)
+    return float(np.polyfit(cx, sums[valid] / cols[valid], 1)[0])
+
+
 def _line_skew(mask: np.ndarray, glyph: float) -> tuple[float, int]:
     """Median angle (degrees, image y down, positive = descending to the right) of line runs."""
     k = max(3, round(glyph * 1.2))
@@ -105,13 +116,9 @@ def _line_skew(mask: np.ndarray, glyph: float) -> tuple[float, int]:
         ys, xs = np.nonzero(labels[y : y + h, x : x + w] == i)
         if len(xs) < 20:
             continue
-        # Centre line of the run: mean y per column, fitted with a straight line.
-        cols = np.bincount(xs, minlength=w)
-        sums = np.bincount(xs, weights=ys, minlength=w)
-        valid = cols > 0
-        cx = np.nonzero(valid)[0].astype(np.float64)
-        cy = sums[valid] / cols[valid]
-        slope = np.polyfit(cx, cy, 1)[0]
+        slope = _centre_slope(ys, xs, w)
+        if slope is None:
+            continue
         angles.append(float(np.degrees(np.arctan(slope))))
         weights.append(float(w))
     if not angles:
@@ -131,13 +138,9 @@ def _level_profile(part: np.ndarray) -> np.ndarray | None:
     ys, xs = np.nonzero(part)
     if len(xs) < 20:
         return None
-    cols = np.bincount(xs, minlength=part.shape[1])
-    sums = np.bincount(xs, weights=ys, minlength=part.shape[1])
-    valid = cols > 0
-    if np.count_nonzero(valid) < 3:
+    slope = _centre_slope(ys, xs, part.shape[1])
+    if slope is None:
         return None
-    cx = np.nonzero(valid)[0].astype(np.float64)
-    slope, _ = np.polyfit(cx, sums[valid] / cols[valid], 1)
     offset = ys - slope * (xs - xs.mean())
     rows = np.rint(offset - offset.min()).astype(np.int64)
     return np.bincount(rows).astype(np.float64)
