@@ -39,10 +39,12 @@ typecheck:
 
 ## Accuracy and speed on samples/, per tier and engine (tesseract; auto needs the RapidOCR
 ## extra, installed here from PyPI), against a plain tesseract pass.
-bench: setup
-	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' \
-		|| echo "RapidOCR extra not installed: the bench reports tesseract only" >&2
+bench: setup $(VENV)/.rapidocr-stamp
 	$(BIN)/python -m bench.run
+
+$(VENV)/.rapidocr-stamp: $(STAMP)
+	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' && touch $@ \
+		|| echo "RapidOCR extra not installed: the bench reports tesseract only" >&2
 
 ## Re-make the README's screenshot of a real report (needs Chromium).
 screenshot: setup
