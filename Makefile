@@ -13,11 +13,16 @@ setup: tesseract $(STAMP)
 tesseract:
 	@scripts/install-tesseract.sh
 
-$(STAMP): pyproject.toml
+# The editable install links every module into build/__editable__.*/milia_scan (strict mode, so
+# that mypy sees the installed names): reinstall when pyproject.toml changes or a module is
+# added, moved or removed (a folder's mtime changes then).
+PACKAGE_DIRS := $(shell find scanner lexicon -type d -not -name __pycache__ 2>/dev/null)
+
+$(STAMP): pyproject.toml $(PACKAGE_DIRS)
 	@test -n "$(PYTHON)" || { echo "milia-scan needs Python >= 3.11 (python3.11 or newer on PATH)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev]' --config-settings editable_mode=strict
 	@touch $(STAMP)
 
 ## Scan the sample phone photos and print their reports (one failure does not stop the rest).
@@ -43,7 +48,7 @@ bench: setup $(VENV)/.rapidocr-stamp
 	$(BIN)/python -m bench.run
 
 $(VENV)/.rapidocr-stamp: $(STAMP)
-	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' && touch $@ \
+	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' --config-settings editable_mode=strict && touch $@ \
 		|| echo "RapidOCR extra not installed: the bench reports tesseract only" >&2
 
 ## Re-make the README's screenshot of a real report (needs Chromium).

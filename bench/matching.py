@@ -11,11 +11,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from lexicon import DATA_DIR, Lexicon, Role, load_lexicon, load_lexicon_from
-from lexicon.cosing import import_cosing
-from scanner.match import Matcher
-from scanner.models import IngredientItem
-from scanner.pipeline import scan_text
+from milia_scan.ingredients.match import Matcher
+from milia_scan.lexicon import DATA_DIR, Lexicon, Role, load_lexicon, load_lexicon_from
+from milia_scan.lexicon.cosing import import_cosing
+from milia_scan.models import IngredientItem
+from milia_scan.pipeline import scan_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "data" / "corpus"

@@ -6,9 +6,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from lexicon import Lexicon
-from scanner.match import Matcher
-from scanner.models import IngredientItem, Report
+from milia_scan.ingredients.match import Matcher
+from milia_scan.lexicon import Lexicon
+from milia_scan.models import IngredientItem, Report
 
 KEY_CLASSES = ("film_forming_silicone", "heavy_occlusive")
 

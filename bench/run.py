@@ -14,11 +14,11 @@ import sys
 import time
 from pathlib import Path
 
-from lexicon import load_lexicon
-from scanner.errors import MiliaScanError
-from scanner.options import ScanOptions
-from scanner.pipeline import matcher_for, scan_image
-from scanner.rapidocr_engine import rapidocr_available
+from milia_scan.errors import MiliaScanError
+from milia_scan.lexicon import load_lexicon
+from milia_scan.ocr.rapidocr import rapidocr_available
+from milia_scan.options import ScanOptions
+from milia_scan.pipeline import matcher_for, scan_image
 
 from .metrics import Score, load_truth, score, total
 

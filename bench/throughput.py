@@ -10,11 +10,11 @@ import threading
 import time
 from pathlib import Path
 
-from lexicon import load_lexicon
-from scanner.batch import scan_folder
-from scanner.runner import default_jobs
-from scanner.store import ResultStore
-from scanner.watch import Watcher
+from milia_scan.jobs.batch import scan_folder
+from milia_scan.jobs.runner import default_jobs
+from milia_scan.jobs.store import ResultStore
+from milia_scan.jobs.watch import Watcher
+from milia_scan.lexicon import load_lexicon
 
 
 def batch_rate(folder: Path, jobs: int, workdir: Path) -> tuple[int, float]:

@@ -1,8 +1,8 @@
 """The curated knowledge milia-scan matches against: data files plus their strict loader."""
 
-from .loader import DATA_DIR, Lexicon, load_lexicon, load_lexicon_from
-from .model import Category, Entry, Evidence, Rating, Role, Source
-from .names import name_key
+from milia_scan.lexicon.loader import DATA_DIR, Lexicon, load_lexicon, load_lexicon_from
+from milia_scan.lexicon.model import Category, Entry, Evidence, Rating, Role, Source
+from milia_scan.lexicon.names import name_key
 
 __all__ = [
     "DATA_DIR",

@@ -17,11 +17,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from scanner.errors import InputFileError
-
-from .loader import DATA_DIR, INGREDIENT_COLUMNS, USER_FILE, load_lexicon_from, user_data_dir
-from .names import name_key
-from .rules import silicone_class
+from milia_scan.errors import InputFileError
+from milia_scan.lexicon.loader import (
+    DATA_DIR,
+    INGREDIENT_COLUMNS,
+    USER_FILE,
+    load_lexicon_from,
+    user_data_dir,
+)
+from milia_scan.lexicon.names import name_key
+from milia_scan.lexicon.rules import silicone_class
 
 # CosIng function tag (upper case, as exported) -> neutral category
 FUNCTION_CATEGORIES = {

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from scanner.errors import LexiconError
-
-from .model import Category, Entry, Evidence, Rating, Role, Source
-from .names import name_key
+from milia_scan.errors import LexiconError
+from milia_scan.lexicon.model import Category, Entry, Evidence, Rating, Role, Source
+from milia_scan.lexicon.names import name_key
 
 DATA_DIR = Path(__file__).parent / "data"
 INGREDIENT_COLUMNS = (

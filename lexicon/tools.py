@@ -6,11 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from milia_scan.lexicon.loader import DATA_DIR, Lexicon, load_lexicon_from
+from milia_scan.lexicon.model import Entry
+from milia_scan.lexicon.names import name_key
 from rapidfuzz import fuzz, process
-
-from .loader import DATA_DIR, Lexicon, load_lexicon_from
-from .model import Entry
-from .names import name_key
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """One error hierarchy for the whole tool, each error carrying its exit code.
 
-The library raises these and never exits; `scanner.cli` turns them into exit codes in one place.
+The library raises these and never exits; `milia_scan.cli` turns them into exit codes in one place.
 Messages say what went wrong and what to do next.
 """
 

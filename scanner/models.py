@@ -7,15 +7,11 @@ load -> LoadedImage -> preprocess -> PreparedImage -> ocr -> OcrResult -> extrac
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
-
-from lexicon import Entry
-
-if TYPE_CHECKING:
-    from .context import AvoidHit, ClaimIssue, Context
+from milia_scan.lexicon import Entry
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
@@ -172,6 +168,45 @@ class MiliaRisk:
     drivers: tuple[RiskFactor, ...]
     mitigators: tuple[RiskFactor, ...]
     summary: str
+
+
+class ProductType(StrEnum):
+    auto = "auto"
+    eye = "eye"
+    balm = "balm"
+    leave_on = "leave-on"
+    rinse_off = "rinse-off"
+
+    @property
+    def phrase(self) -> str:
+        return {
+            "eye": "an eye-area",
+            "balm": "a balm or ointment",
+            "leave-on": "a leave-on",
+            "rinse-off": "a rinse-off",
+            "auto": "a",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Context:
+    product_type: ProductType
+    factor: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClaimIssue:
+    claim: str
+    contradicted_by: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class AvoidHit:
+    ingredient: str
+    position: int
+    because: str
 
 
 @dataclass(frozen=True)

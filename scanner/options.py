@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import BadArgsError
+from milia_scan.errors import BadArgsError
 
 MAX_PIXELS = 80_000_000  # refuse decompression bombs above this many pixels
 MAX_FILE_BYTES = 200 * 1024 * 1024

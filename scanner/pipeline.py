@@ -10,18 +10,17 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from lexicon import Lexicon, load_lexicon
-
-from .context import AnalysisOptions, avoid_hits, check_claims, detect_context
-from .extract import extract_from_ocr, extract_from_text
-from .load import load_image
-from .match import Matcher
-from .models import IngredientList, LoadedImage, Match, PreparedImage, Report
-from .ocr import OcrEngine, engine_for, fallback_engine_for
-from .options import ScanOptions
-from .preprocess import preprocess
-from .reading import evidence_for, read_label
-from .risk import assess
+from milia_scan.assess.context import AnalysisOptions, avoid_hits, check_claims, detect_context
+from milia_scan.assess.risk import assess
+from milia_scan.image.load import load_image
+from milia_scan.image.preprocess import preprocess
+from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
+from milia_scan.ingredients.match import Matcher
+from milia_scan.lexicon import Lexicon, load_lexicon
+from milia_scan.models import IngredientList, LoadedImage, Match, PreparedImage, Report
+from milia_scan.ocr.engine import OcrEngine, engine_for, fallback_engine_for
+from milia_scan.ocr.reading import evidence_for, read_label
+from milia_scan.options import ScanOptions
 
 LOW_OCR_CONFIDENCE = 60.0
 
@@ -125,7 +124,7 @@ def scan_image(
     """Scan one label photo and return its report. Raises MiliaScanError subclasses.
 
     `engine` replaces the engine `options.engine` names (tests pass a replaying one). A poor
-    first reading is read again other ways (`scanner.reading`); an easy photo is read once.
+    first reading is read again other ways (`milia_scan.ocr.reading`); an easy photo is read once.
     """
     options = options or ScanOptions()
     lexicon = lexicon or load_lexicon()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from lexicon import Lexicon, load_lexicon
+from milia_scan.lexicon import Lexicon, load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import time
 
-from scanner.options import ScanOptions
-from scanner.worker import ScanOutcome, Status
+from milia_scan.jobs.worker import ScanOutcome, Status
+from milia_scan.options import ScanOptions
 
 
 def crash_on_poison(path: str, options: ScanOptions | None = None) -> ScanOutcome:

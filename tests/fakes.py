@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.models import OcrResult, PreparedImage
-from scanner.ocr import parse_tsv
+from milia_scan.models import OcrResult, PreparedImage
+from milia_scan.ocr.engine import parse_tsv
 
 RECORDINGS = Path(__file__).parent / "data" / "ocr"
 

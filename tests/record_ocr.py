@@ -10,11 +10,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scanner import tesseract
-from scanner.load import load_image
-from scanner.ocr import TesseractEngine
-from scanner.options import ScanOptions
-from scanner.preprocess import preprocess
+from milia_scan.image.load import load_image
+from milia_scan.image.preprocess import preprocess
+from milia_scan.ocr import tesseract
+from milia_scan.ocr.engine import TesseractEngine
+from milia_scan.options import ScanOptions
+
 from tests.fakes import RECORDINGS, recording_for
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from milia_scan.cli import cli
+from milia_scan.errors import ExitCode
+from milia_scan.jobs.batch import discover
 from PIL import Image
-
-from scanner.batch import discover
-from scanner.cli import cli
-from scanner.errors import ExitCode
 
 from .labels import make_label, make_labels
 
@@ -126,7 +125,7 @@ def test_batch_of_good_files_exits_0_with_a_summary(tmp_path: Path) -> None:
 
 
 def _batch_cmd(folder: Path, db: Path) -> list[str]:
-    return [sys.executable, "-m", "scanner.cli", "batch", str(folder), "--db", str(db), "-j", "2"]
+    return [sys.executable, "-m", "milia_scan", "batch", str(folder), "--db", str(db), "-j", "2"]
 
 
 def _start_batch(folder: Path, db: Path) -> subprocess.Popen[str]:
@@ -228,7 +227,7 @@ def test_rescan_scans_again_and_counts(tmp_path: Path) -> None:
 def test_a_file_that_cannot_be_read_is_stored_as_unreadable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import scanner.batch as batch
+    import milia_scan.jobs.batch as batch
 
     paths = make_labels(tmp_path / "p", 3)
     real = batch.fingerprint

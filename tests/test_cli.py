@@ -9,11 +9,11 @@ from pathlib import Path
 import pytesseract
 import pytest
 from click.testing import CliRunner
+from milia_scan import __version__
+from milia_scan.cli import cli
+from milia_scan.errors import ExitCode
+from milia_scan.ocr import tesseract
 from PIL import Image
-
-from scanner import __version__, tesseract
-from scanner.cli import cli
-from scanner.errors import ExitCode
 
 ROOT = Path(__file__).resolve().parent.parent
 

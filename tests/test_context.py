@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from lexicon import Lexicon
-from scanner.context import AnalysisOptions, ProductType, detect_context
-from scanner.errors import BadArgsError
-from scanner.pipeline import scan_text
+from milia_scan.assess.context import AnalysisOptions, ProductType, detect_context
+from milia_scan.errors import BadArgsError
+from milia_scan.lexicon import Lexicon
+from milia_scan.pipeline import scan_text
 
 TYPES = [
     ("Lumiere Firming Eye Cream. Ingredients: Aqua", ProductType.eye),

@@ -7,16 +7,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from lexicon import Lexicon
-from scanner import rapidocr_engine
-from scanner.errors import BadArgsError, MissingDependencyError
-from scanner.load import load_image
-from scanner.models import OcrResult, OcrWord, PreparedImage
-from scanner.ocr import TesseractEngine, engine_for, fallback_engine_for, parse_tsv
-from scanner.options import ScanOptions
-from scanner.pipeline import matcher_for, scan_image
-from scanner.reading import evidence_for, read_label
+from milia_scan.errors import BadArgsError, MissingDependencyError
+from milia_scan.image.load import load_image
+from milia_scan.lexicon import Lexicon
+from milia_scan.models import OcrResult, OcrWord, PreparedImage
+from milia_scan.ocr import rapidocr as rapidocr_engine
+from milia_scan.ocr.engine import TesseractEngine, engine_for, fallback_engine_for, parse_tsv
+from milia_scan.ocr.reading import evidence_for, read_label
+from milia_scan.options import ScanOptions
+from milia_scan.pipeline import matcher_for, scan_image
 
 from .conftest import SAMPLES
 from .fakes import RECORDINGS
@@ -159,7 +158,7 @@ def test_an_unsure_upside_down_guess_is_turned_before_asking_osd(
     lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[object] = []
-    monkeypatch.setattr("scanner.tesseract.run_osd", lambda *a, **k: asked.append(a))
+    monkeypatch.setattr("milia_scan.ocr.tesseract.run_osd", lambda *a, **k: asked.append(a))
     unsure = PreparedImage(
         np.arange(200 * 300, dtype=np.uint32).reshape(200, 300).astype(np.uint8),
         np.eye(3),
@@ -181,7 +180,7 @@ def test_a_sure_orientation_goes_to_osd_instead(
     lexicon: Lexicon, prepared: PreparedImage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[object] = []
-    monkeypatch.setattr("scanner.tesseract.run_osd", lambda *a, **k: asked.append(a))
+    monkeypatch.setattr("milia_scan.ocr.tesseract.run_osd", lambda *a, **k: asked.append(a))
     engine = Scripted("fake", NOTHING, GOOD)
     image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
     matcher = matcher_for(lexicon)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from scanner.errors import NoIngredientListError
-from scanner.extract import Token, extract_from_text, extract_ingredients, is_header
+from milia_scan.errors import NoIngredientListError
+from milia_scan.ingredients.extract import Token, extract_from_text, extract_ingredients, is_header
 
 CASES = [
     # header, stop at the next section, words broken across lines and at hyphens
@@ -59,10 +58,14 @@ CASES = [
         ["Water", "Cera Alba", "Ozokerite"],
     ),
     # a bracket OCR left unclosed does not swallow the rest of the list
-    ("Ingredients: Aqua, Theobroma Cacao ((ocoa) Seed Butter, Glycerin, Beeswax",
-     ["Aqua", "Theobroma Cacao ((ocoa) Seed Butter", "Glycerin", "Beeswax"]),
-    ("Ingredients: Aqua, Tocopherol (Vitamin E, Glycerin, Beeswax",
-     ["Aqua", "Tocopherol (Vitamin E", "Glycerin", "Beeswax"]),
+    (
+        "Ingredients: Aqua, Theobroma Cacao ((ocoa) Seed Butter, Glycerin, Beeswax",
+        ["Aqua", "Theobroma Cacao ((ocoa) Seed Butter", "Glycerin", "Beeswax"],
+    ),
+    (
+        "Ingredients: Aqua, Tocopherol (Vitamin E, Glycerin, Beeswax",
+        ["Aqua", "Tocopherol (Vitamin E", "Glycerin", "Beeswax"],
+    ),
     # decimals are not item breaks
     (
         "Ingredients: Water, Salicylic Acid 0.5%, Glycerin",

@@ -10,12 +10,11 @@ import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
-
-from lexicon import Lexicon
-from scanner.cli import cli
-from scanner.errors import MiliaScanError
-from scanner.html_report import report_html
-from scanner.pipeline import scan_image, scan_text
+from milia_scan.cli import cli
+from milia_scan.errors import MiliaScanError
+from milia_scan.lexicon import Lexicon
+from milia_scan.output.html_report import report_html
+from milia_scan.pipeline import scan_image, scan_text
 
 from .browser import dump_dom, ensure_chromium, screenshot
 from .conftest import TIERS, sample_images

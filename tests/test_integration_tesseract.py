@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from milia_scan.cli import cli
+from milia_scan.errors import ExitCode
+from milia_scan.lexicon import Lexicon
+from milia_scan.pipeline import matcher_for, scan_image
 from PIL import Image, ImageDraw, ImageFont
 
 from bench.metrics import load_truth, score, total
-from lexicon import Lexicon
-from scanner.cli import cli
-from scanner.errors import ExitCode
-from scanner.pipeline import matcher_for, scan_image
 
 from .conftest import SAMPLES, sample_images
 

@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from lexicon import DATA_DIR, load_lexicon
-from lexicon.cosing import display_name, import_cosing
-from scanner.cli import cli
-from scanner.errors import ExitCode
-from scanner.pipeline import scan_text
+from milia_scan.cli import cli
+from milia_scan.errors import ExitCode
+from milia_scan.lexicon import DATA_DIR, load_lexicon
+from milia_scan.lexicon.cosing import display_name, import_cosing
+from milia_scan.pipeline import scan_text
 
 COSING = Path(__file__).parent / "data" / "cosing-sample.csv"
 
@@ -72,7 +71,7 @@ def test_display_name() -> None:
 
 
 def test_cosing_import_is_used_and_curated_entries_win(user_dir: Path) -> None:
-    from lexicon.cosing import read_cosing
+    from milia_scan.lexicon.cosing import read_cosing
 
     before = load_lexicon()
     sample = [display_name(r["inci name"]) for r in read_cosing(COSING)[0] if r["inci name"]]

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
-from lexicon import Lexicon, Role
-from scanner.match import Matcher
-from scanner.models import IngredientItem
+from milia_scan.ingredients.match import Matcher
+from milia_scan.lexicon import Lexicon, Role
+from milia_scan.models import IngredientItem
 
 from .conftest import SAMPLES
 

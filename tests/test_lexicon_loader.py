@@ -6,9 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from lexicon import DATA_DIR, Rating, load_lexicon_from
-from scanner.errors import LexiconError
+from milia_scan.errors import LexiconError
+from milia_scan.lexicon import DATA_DIR, Rating, load_lexicon_from
 
 HEADER = "name,synonyms,categories,comedogenic,irritancy,rating_source,sources,note\n"
 GOOD = (

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from milia_scan.errors import InputFileError
+from milia_scan.image.load import load_image
+from milia_scan.options import ScanOptions
 from PIL import Image
-
-from scanner.errors import InputFileError
-from scanner.load import load_image
-from scanner.options import ScanOptions
 
 
 def _photo(path: Path, fmt: str, size: tuple[int, int] = (60, 40), **save: object) -> Path:

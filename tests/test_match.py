@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from lexicon import Lexicon, name_key
-from lexicon.rules import family_class, silicone_class
-from scanner.match import Matcher, fuzzy_cutoff, ocr_key
-from scanner.models import IngredientItem
+from milia_scan.ingredients.match import Matcher, fuzzy_cutoff, ocr_key
+from milia_scan.lexicon import Lexicon, name_key
+from milia_scan.lexicon.rules import family_class, silicone_class
+from milia_scan.models import IngredientItem
 
 
 @pytest.fixture(scope="module")
@@ -229,7 +228,7 @@ SEGMENTATION = [
 
 @pytest.mark.parametrize(("text", "names"), SEGMENTATION)
 def test_segmentation_repair(lexicon: Lexicon, text: str, names: list[str]) -> None:
-    from scanner.pipeline import scan_text
+    from milia_scan.pipeline import scan_text
 
     matches = scan_text(text, lexicon=lexicon).matches
     assert [m.name for m in matches] == names

@@ -5,9 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-from scanner.orient import count_columns, detect_orientation
-from scanner.preprocess import deskew, find_label_quad, flatten_quad, rotate_quarters
+from milia_scan.image.orient import count_columns, detect_orientation
+from milia_scan.image.preprocess import deskew, find_label_quad, flatten_quad, rotate_quarters
 
 from .conftest import SAMPLES
 

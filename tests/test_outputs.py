@@ -7,13 +7,12 @@ from pathlib import Path
 
 import cv2
 from click.testing import CliRunner
-
-from lexicon import Lexicon
-from scanner.cli import cli
-from scanner.html_report import report_html
-from scanner.markdown import report_markdown
-from scanner.pipeline import scan_image, scan_text
-from scanner.routine import RoutineItem, combine
+from milia_scan.assess.routine import RoutineItem, combine
+from milia_scan.cli import cli
+from milia_scan.lexicon import Lexicon
+from milia_scan.output.html_report import report_html
+from milia_scan.output.markdown import report_markdown
+from milia_scan.pipeline import scan_image, scan_text
 
 from .conftest import SAMPLES
 from .fakes import RECORDINGS, ReplayEngine

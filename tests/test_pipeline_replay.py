@@ -6,12 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from milia_scan.lexicon import Lexicon
+from milia_scan.ocr.engine import parse_tsv
+from milia_scan.output.report import SCHEMA, to_json
+from milia_scan.pipeline import matcher_for, scan_image
 
 from bench.metrics import load_truth, score
-from lexicon import Lexicon
-from scanner.ocr import parse_tsv
-from scanner.pipeline import matcher_for, scan_image
-from scanner.report import SCHEMA, to_json
 
 from .conftest import SAMPLES
 from .fakes import RECORDINGS, ReplayEngine, recording_for

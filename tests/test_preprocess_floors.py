@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from milia_scan.lexicon import Lexicon
+from milia_scan.models import Box
+from milia_scan.pipeline import matcher_for, scan_image
 from PIL import Image
 
 from bench.metrics import load_truth, score, total
-from lexicon import Lexicon
-from scanner.models import Box
-from scanner.pipeline import matcher_for, scan_image
 
 from .conftest import SAMPLES, sample_images
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-
-from scanner.dewarp import Cylinder, UnrolledImage, estimate_cylinder, unroll
-from scanner.load import load_image
-from scanner.models import PreparedImage
-from scanner.options import ScanOptions
-from scanner.preprocess import (
+from milia_scan.image.dewarp import Cylinder, UnrolledImage, estimate_cylinder, unroll
+from milia_scan.image.load import load_image
+from milia_scan.image.preprocess import (
     find_text_block,
     is_light_on_dark,
     lift_faint_print,
     preprocess,
     turn_prepared,
 )
+from milia_scan.models import PreparedImage
+from milia_scan.options import ScanOptions
 
 from .conftest import SAMPLES
 

@@ -7,10 +7,9 @@ import itertools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from lexicon import Lexicon
-from scanner.pipeline import scan_text
-from scanner.risk import assess, level_for, position_weight
+from milia_scan.assess.risk import assess, level_for, position_weight
+from milia_scan.lexicon import Lexicon
+from milia_scan.pipeline import scan_text
 
 LEVELS = [
     # heavy occlusives at the top of the list: high

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scanner.runner import Runner
-from scanner.worker import FileInfo, ScanOutcome
+from milia_scan.jobs.runner import Runner
+from milia_scan.jobs.worker import FileInfo, ScanOutcome
 
 from .crashy import crash_on_poison, slow
 

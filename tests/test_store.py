@@ -8,9 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from scanner.store import ResultStore
-from scanner.worker import FileInfo, ScanOutcome, Status
+from milia_scan.jobs.store import ResultStore
+from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
 
 
 def _report(level: str, score: int, names: list[str]) -> str:
@@ -91,7 +90,7 @@ def test_a_reader_sees_committed_rows_while_a_writer_is_open(tmp_path: Path) -> 
 
 def test_unwritable_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
-    from scanner.errors import InputFileError
+    from milia_scan.errors import InputFileError
 
     with pytest.raises(InputFileError, match="--db"):
         ResultStore(tmp_path / "file" / "r.db", lexicon_version="v1")

@@ -9,9 +9,8 @@ from typing import Any
 import numpy as np
 import pytesseract
 import pytest
-
-from scanner import tesseract
-from scanner.errors import MissingDependencyError, OcrError
+from milia_scan.errors import MissingDependencyError, OcrError
+from milia_scan.ocr import tesseract
 
 pytestmark = pytest.mark.tesseract
 

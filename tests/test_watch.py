@@ -17,10 +17,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-
-from scanner.errors import BadArgsError
-from scanner.store import ResultStore
-from scanner.watch import Watcher, WatchSummary, check_outputs
+from milia_scan.errors import BadArgsError
+from milia_scan.jobs.store import ResultStore
+from milia_scan.jobs.watch import Watcher, WatchSummary, check_outputs
 
 from .labels import make_labels
 
@@ -163,7 +162,7 @@ def test_sigterm_during_a_burst_loses_nothing_reported_and_leaves_no_process(
     tag = uuid.uuid4().hex
     env = {**os.environ, "MILIA_SCAN_TEST_TAG": tag}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scanner.cli", "watch", str(inbox), "--db", str(db), "-j", "2"],
+        [sys.executable, "-m", "milia_scan", "watch", str(inbox), "--db", str(db), "-j", "2"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,0 +1,2 @@
+"""Assessment: the milia-risk score, the label's context (product type, claims, avoid
+list), routines."""

@@ -1,0 +1,130 @@
+"""Stage 6: weigh the matched ingredients into a milia-risk score with its reasons.
+
+The model (written out in the README):
+- Each driver ingredient counts  weight(category) x position_weight(p) x rating_factor,
+  taking its strongest driver category only; "may contain" items count 30%.
+- position_weight(p) = 0.15 + 0.85 * exp(-(p - 1) / 6): ingredients above ~1% are listed in
+  falling concentration, so the head of the list matters and the tail little.
+- rating_factor applies to the comedogenic classes: the midpoint of the 0-5 grade / 5 (a weak
+  rabbit-ear prior), 0.6 when no grade is known.
+- Mitigators (retinoids, exfoliating acids, light humectants) add up the same way to M, and
+  offset up to half of the drivers; the product's context (milia_scan.assess.context: eye area 1.3,
+  balm 1.15, leave-on 1.0, rinse-off 0.35) scales them:
+  net = (D_reported + min(HYPOTHESIS_CAP, D_hypothesis * s)) with s = (1 - min(0.5, M / 2)) * c
+  applied to D_reported too. Drivers whose link is only a hypothesis (silicones, comedogenic
+  ratings) add up to at most HYPOTHESIS_CAP, so on their own they make a product moderate at
+  most, whatever its context.
+- score = 100 * (1 - exp(-net / 1.5)); low below 30, moderate below 60, high from 60.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from milia_scan.lexicon import Category, Evidence, Lexicon, Role
+from milia_scan.models import Match, MiliaRisk, RiskFactor
+
+MAY_CONTAIN_FACTOR = 0.3
+NO_RATING_FACTOR = 0.6
+RATED_CLASSES = ("comedogenic_ester", "comedogenic_oil")
+MAX_OFFSET = 0.5
+HYPOTHESIS_CAP = 1.2  # 100 * (1 - exp(-1.2 / 1.5)) = 55: moderate at most
+SCALE = 1.5
+MODERATE_FROM = 30
+HIGH_FROM = 60
+DISCLAIMER = (
+    "Not medical advice. Ratings come from old rabbit-ear tests and are weak priors, and the "
+    "silicone link is a hypothesis. Milia that bother you should be removed by a professional."
+)
+
+
+def position_weight(position: int) -> float:
+    return 0.15 + 0.85 * math.exp(-(position - 1) / 6)
+
+
+def level_for(score: int) -> str:
+    if score >= HIGH_FROM:
+        return "high"
+    if score >= MODERATE_FROM:
+        return "moderate"
+    return "low"
+
+
+def _factor(match: Match, category: Category) -> RiskFactor:
+    entry = match.entry
+    weight = category.weight * position_weight(match.item.position)
+    rating = entry.comedogenic if entry else None
+    if category.id in RATED_CLASSES:
+        weight *= rating.mid / 5 if rating else NO_RATING_FACTOR
+    if match.item.may_contain:
+        weight *= MAY_CONTAIN_FACTOR
+    sources = list(category.sources)
+    if entry and entry.rating_source and entry.rating_source not in sources:
+        sources.append(entry.rating_source)
+    return RiskFactor(
+        ingredient=entry.name if entry else match.item.raw,
+        position=match.item.position,
+        category=category.id,
+        label=category.label,
+        contribution=round(weight, 3),
+        evidence=str(category.evidence),
+        sources=tuple(sources),
+        why=(entry.note if entry and entry.note else category.why),
+        comedogenic=str(rating) if rating else None,
+    )
+
+
+def _strongest(match: Match, lexicon: Lexicon, role: Role) -> RiskFactor | None:
+    factors = [
+        _factor(match, lexicon.categories[c])
+        for c in match.categories
+        if c in lexicon.categories and lexicon.categories[c].role is role
+    ]
+    return max(factors, key=lambda f: f.contribution, default=None)
+
+
+def _names(factors: Sequence[RiskFactor], limit: int = 3) -> str:
+    parts = [f"{f.ingredient} ({f.label}, #{f.position})" for f in factors[:limit]]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _summary(level: str, drivers: list[RiskFactor], mitigators: list[RiskFactor]) -> str:
+    if not drivers:
+        text = (
+            "Low milia risk: no heavy occlusives, film-forming silicones or comedogenic oils "
+            "were found among the recognised ingredients."
+        )
+    else:
+        text = f"{level.capitalize()} milia risk, mostly from {_names(drivers)}."
+        grades = {f.evidence for f in drivers}
+        if grades == {"hypothesis"}:
+            text += " The link for these is only a hypothesis."
+        elif "hypothesis" in grades:
+            text += (
+                " Occlusives are a reported (low-grade) factor; the silicone and "
+                "comedogenic-rating links are hypotheses."
+            )
+        else:
+            text += " Dermatologists report this link, on low-grade evidence."
+    if mitigators:
+        text += f" {_names(mitigators, 2)} may help offset it."
+    return text
+
+
+def assess(matches: Sequence[Match], lexicon: Lexicon, *, factor: float = 1.0) -> MiliaRisk:
+    """Weigh the matches; `factor` is the product context (eye area 1.3, rinse-off 0.35)."""
+    drivers = [f for m in matches if (f := _strongest(m, lexicon, Role.driver))]
+    mitigators = [f for m in matches if (f := _strongest(m, lexicon, Role.mitigator))]
+    drivers.sort(key=lambda f: f.contribution, reverse=True)
+    mitigators.sort(key=lambda f: f.contribution, reverse=True)
+    offset = min(MAX_OFFSET, sum(f.contribution for f in mitigators) / 2)
+    scale = (1 - offset) * factor
+    hypothesis = sum(f.contribution for f in drivers if f.evidence == Evidence.hypothesis)
+    reported = sum(f.contribution for f in drivers if f.evidence != Evidence.hypothesis)
+    net = reported * scale + min(HYPOTHESIS_CAP, hypothesis * scale)
+    score = round(100 * (1 - math.exp(-net / SCALE)))
+    level = level_for(score)
+    return MiliaRisk(
+        score, level, tuple(drivers), tuple(mitigators), _summary(level, drivers, mitigators)
+    )

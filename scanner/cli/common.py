@@ -1,0 +1,173 @@
+"""Options and output helpers that the commands share."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from milia_scan.assess.context import AnalysisOptions, ProductType
+from milia_scan.errors import BadArgsError, InputFileError
+from milia_scan.jobs.store import DEFAULT_DB
+from rich.console import Console
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["verbose"] = value
+    return value
+
+
+def output_options(func: F) -> F:
+    """The options every single-report command shares."""
+    options = [
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_verbose,
+            help="Show timings and tracebacks.",
+        ),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json", "md", "html"]),
+            default="text",
+            show_default=True,
+            help="Readable report, the milia-scan/1 JSON, Markdown, or a self-contained HTML page.",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            help="Write the report to this file instead of stdout.",
+        ),
+        click.option(
+            "--open",
+            "open_it",
+            is_flag=True,
+            help="Open the written report in the browser (with --output).",
+        ),
+        click.option(
+            "--product-type",
+            type=click.Choice([t.value for t in ProductType]),
+            default="auto",
+            show_default=True,
+            help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto "
+            "reads it from the label.",
+        ),
+        click.option(
+            "--avoid",
+            default="",
+            metavar="NAME,...",
+            help="Ingredients or classes to call out first (e.g. 'silicones,lanolin'); "
+            "added to ~/.config/milia-scan/avoid.txt.",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["tesseract", "rapidocr", "auto"]),
+    default="tesseract",
+    show_default=True,
+    help="OCR engine; 'auto' falls back to RapidOCR on a poor reading "
+    "(pip install 'milia-scan[rapidocr]').",
+)
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes [default: one per core].",
+)
+verbose_option = click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_verbose,
+    help="Show tracebacks.",
+)
+
+
+def analysis_of(
+    product_type: str, avoid: str, output: Path | None, open_it: bool
+) -> AnalysisOptions:
+    """The reader's options, checked before any work is done."""
+    if open_it and output is None:
+        raise BadArgsError("--open needs --output FILE to open")
+    from milia_scan.assess.context import avoid_terms_from_config
+
+    terms = tuple(t.strip() for t in avoid.split(",") if t.strip())
+    return AnalysisOptions(ProductType(product_type), avoid_terms_from_config() + terms)
+
+
+def emit(
+    report: Any, fmt: str, output: Path | None, open_it: bool, image: Path | None = None
+) -> None:
+    from milia_scan.lexicon import load_lexicon
+
+    lexicon = load_lexicon()
+    if fmt == "text" and output is None:
+        from milia_scan.output.render import render
+
+        render(report, lexicon, Console(soft_wrap=False))
+    else:
+        if fmt == "json":
+            from milia_scan.output.report import to_json
+
+            body = to_json(report) + "\n"
+        elif fmt == "md":
+            from milia_scan.output.markdown import report_markdown
+
+            body = report_markdown(report, lexicon)
+        elif fmt == "html":
+            from milia_scan.output.html_report import report_html
+
+            body = report_html(report, lexicon, image)
+        else:
+            from milia_scan.output.render import render
+
+            console = Console(record=True, width=100, file=io.StringIO())
+            render(report, lexicon, console)
+            body = console.export_text()
+        write_output(body, output)
+    if open_it and output is not None:
+        import webbrowser
+
+        webbrowser.open(output.resolve().as_uri())
+    if click.get_current_context().meta.get("verbose") and report.timings:
+        times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
+        click.echo(f"timings: {times}", err=True)
+
+
+def write_output(body: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(body, nl=False)
+        return
+    try:
+        output.write_text(body, encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"{output}: cannot write the report ({exc.strerror})") from None
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=DEFAULT_DB,
+        show_default=True,
+        help="The SQLite results database.",
+    )(func)

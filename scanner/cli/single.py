@@ -1,0 +1,160 @@
+"""Commands that give one report a photo or list: scan, text, routine."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from milia_scan.cli.common import (
+    analysis_of,
+    db_option,
+    emit,
+    engine_option,
+    output_options,
+)
+from milia_scan.cli.jobs import open_results
+from milia_scan.options import ScanOptions
+from rich.console import Console
+from rich.table import Table
+
+
+@click.command()
+@click.argument("image", type=click.Path(path_type=Path, dir_okay=True))
+@output_options
+@click.option(
+    "--annotate",
+    "annotate",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the photo with every ingredient boxed (PNG).",
+)
+@engine_option
+def scan(
+    image: Path,
+    fmt: str,
+    output: Path | None,
+    open_it: bool,
+    product_type: str,
+    avoid: str,
+    annotate: Path | None,
+    engine: str,
+) -> None:
+    """Scan one photo of a label and print its milia-risk report.
+
+    Example: milia-scan scan samples/phone/01-eye-cream.jpg --format html -o report.html --open
+    """
+    from milia_scan.pipeline import scan_image
+
+    analysis = analysis_of(product_type, avoid, output, open_it)
+    report = scan_image(image, ScanOptions(engine=engine), analysis=analysis)
+    if annotate is not None:
+        from milia_scan.lexicon import load_lexicon
+        from milia_scan.output.annotate import write_annotated
+
+        write_annotated(report, load_lexicon(), image, annotate)
+    emit(report, fmt, output, open_it, image)
+
+
+@click.command()
+@click.argument("ingredients", required=False, default="-")
+@output_options
+def text(
+    ingredients: str, fmt: str, output: Path | None, open_it: bool, product_type: str, avoid: str
+) -> None:
+    """Analyse an ingredient list given as text, or read from stdin with '-' (no OCR).
+
+    Example: milia-scan text "Aqua, Petrolatum, Dimethicone, Retinol"
+    """
+    from milia_scan.pipeline import scan_text
+
+    source = "-"
+    if ingredients == "-":
+        ingredients = sys.stdin.read()
+    else:
+        source = "argument"
+    emit(
+        scan_text(
+            ingredients, source=source, analysis=analysis_of(product_type, avoid, output, open_it)
+        ),
+        fmt,
+        output,
+        open_it,
+    )
+
+
+@click.command()
+@click.argument("photos", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--stored", is_flag=True, help="Use the stored result of a photo already in the database."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@db_option
+def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
+    """Add up the milia exposure of products used together; name the one that adds most.
+
+    Example: milia-scan routine cleanser.jpg serum.jpg eye-cream.jpg
+    """
+    from milia_scan.assess.routine import RoutineItem, combine
+    from milia_scan.pipeline import scan_image
+
+    items = []
+    store = open_results(db) if stored and db.exists() else None
+    try:
+        for photo in photos:
+            found = store.get(str(photo)) if store else None
+            if found is not None and found.status == "ok" and found.score is not None:
+                items.append(
+                    RoutineItem(str(photo), found.score, found.level or "", tuple(found.drivers()))
+                )
+                continue
+            report = scan_image(photo)
+            items.append(
+                RoutineItem(
+                    str(photo),
+                    report.risk.score,
+                    report.risk.level,
+                    tuple(d.ingredient for d in report.risk.drivers),
+                )
+            )
+    finally:
+        if store:
+            store.close()
+    result = combine(items)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "score": result.score,
+                    "level": result.level,
+                    "exposure": round(result.exposure, 3),
+                    "summary": result.summary,
+                    "products": [
+                        {
+                            "source": i.source,
+                            "score": i.score,
+                            "level": i.level,
+                            "exposure": round(i.exposure, 3),
+                            "share": round(result.share(i), 3),
+                            "drivers": list(i.drivers),
+                        }
+                        for i in result.items
+                    ],
+                },
+                indent=2,
+            )
+        )
+        return
+    table = Table(header_style="bold", title="Routine")
+    for column in ("product", "risk", "share of exposure", "drivers"):
+        table.add_column(column, overflow="fold")
+    for i in result.items:
+        table.add_row(
+            i.source, f"{i.level} {i.score}", f"{result.share(i):.0%}", ", ".join(i.drivers[:3])
+        )
+    console = Console(soft_wrap=False)
+    console.print(table)
+    console.print(result.summary)

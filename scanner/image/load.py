@@ -1,0 +1,93 @@
+"""Stage 1: read a photo from disk into pixels, refusing anything that is not a sound image.
+
+Pillow reads the header first, so a decompression bomb is refused before any pixel is decoded,
+and a truncated file fails loudly instead of decoding into grey.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+from milia_scan.errors import InputFileError
+from milia_scan.models import LoadedImage
+from milia_scan.options import ScanOptions
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+
+
+def is_image_name(name: str) -> bool:
+    """Whether a file name looks like a photo to scan (hidden and temp files are not)."""
+    base = os.path.basename(name)
+    return not base.startswith(".") and os.path.splitext(base)[1].lower() in IMAGE_SUFFIXES
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """8-bit RGB; 16- and 32-bit grey is stretched to its own range, not clipped to white."""
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
+        grey = np.asarray(img, dtype=np.float64)
+        low, high = float(grey.min()), float(grey.max())
+        scaled = (grey - low) * (255.0 / (high - low)) if high > low else np.zeros_like(grey)
+        return Image.fromarray(scaled.astype(np.uint8), "L").convert("RGB")
+    return img.convert("RGB")
+
+
+def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
+    options = options or ScanOptions()
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; check the path") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder; give one image file (or use 'batch')")
+    if size == 0:
+        raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
+    if size > options.max_file_bytes:
+        raise InputFileError(
+            f"{path}: the file is {size / 1e6:.0f} MB, over the "
+            f"{options.max_file_bytes / 1e6:.0f} MB "
+            "limit; export a smaller JPEG"
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                fmt = img.format or "unknown"
+                if fmt not in SUPPORTED_FORMATS:
+                    raise InputFileError(
+                        f"{path}: {fmt} images are not supported; use JPEG, PNG, TIFF, WebP or BMP"
+                    )
+                width, height = img.size
+                if width * height > options.max_pixels:
+                    raise InputFileError(
+                        f"{path}: {width}x{height} pixels is over the limit of "
+                        f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first"
+                    )
+                img.load()
+                oriented = ImageOps.exif_transpose(img)
+                rgb = _to_rgb(oriented)
+    except InputFileError:
+        raise
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied; check the file's permissions") from None
+    except UnidentifiedImageError:
+        raise InputFileError(
+            f"{path}: not an image file (or an unknown format); use JPEG, PNG, TIFF, WebP or BMP"
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InputFileError(
+            f"{path}: the image has too many pixels to decode safely (over "
+            f"{options.max_pixels / 1e6:.0f} megapixels); resize the photo first"
+        ) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InputFileError(
+            f"{path}: the image is corrupt or truncated ({exc}); copy the photo again"
+        ) from None
+    pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])  # RGB -> BGR for OpenCV
+    return LoadedImage(path=path, pixels=pixels, format=fmt)

@@ -1,0 +1,256 @@
+"""Stage 5: map each item read from the label onto the lexicon.
+
+Exact hits on a name or synonym come first (also for the parts of "Aqua/Water/Eau" and
+"Fragrance (Parfum)"), then fuzzy matching with rapidfuzz, whose cutoff rises as names get
+shorter and which never pairs names of very different length or with different numbers
+(PEG-40 is not PEG-100). Unknown silicones are classed by name rules. Below the cutoff an item
+stays unrecognised rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from milia_scan.ingredients.extract import is_section_word
+from milia_scan.lexicon import Entry, Lexicon, name_key
+from milia_scan.lexicon.rules import family_class
+from milia_scan.models import IngredientItem, Match, union_box
+from rapidfuzz import fuzz, process
+
+NO_FUZZY_BELOW = 5  # keys shorter than this must match exactly
+CLOSE_CALL = 6.0  # a runner-up within this many points is reported
+SPLIT_SCORE = 90.0  # both halves of a split run-together item must match at least this well
+_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
+_LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
+_DIGITS = re.compile(r"\d+")
+_BAR_AS_L = re.compile(r"(?<=[A-Za-z])[!|]")
+_COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
+_TRAILING_NUMBER = re.compile(r"\b([a-z]{4,})(\d{1,3})\b")  # "hexapeptide8"
+_LEADING_NUMBER = re.compile(r"\b(\d{1,3})([a-z]{4,})\b")  # "peg 10dimethicone"
+_PAREN = re.compile(r"\(([^()]*)\)")
+_FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
+
+
+def fuzzy_cutoff(length: int) -> float:
+    """The score a fuzzy match needs: stricter for short names, where one letter is a lot."""
+    if length < NO_FUZZY_BELOW:
+        return 101.0
+    if length <= 7:
+        return 90.0
+    if length <= 12:
+        return 86.0
+    return 82.0
+
+
+def ocr_key(text: str, *, lost_hyphens: bool = False) -> str:
+    """name_key with OCR's usual mix-ups undone: '!' or '|' after a letter is an l
+    ("Ceteary!"), a mostly-digit word reads as digits ("Ceteareth-2O"), a mostly-letter word as
+    letters ("Dimeth1cone", "5tearic", "Oi1"), and "Cl 77891" is the colour index "CI 77891".
+    With `lost_hyphens`, a number stuck to a word is read as its own word instead
+    ("Hexapeptide8", "PEG-10Dimethicone")."""
+    key = _COLOUR_INDEX.sub(r"ci \1", name_key(_BAR_AS_L.sub("l", text)))
+    if lost_hyphens:
+        key = _LEADING_NUMBER.sub(r"\1 \2", _TRAILING_NUMBER.sub(r"\1 \2", key))
+    words = []
+    for word in key.split():
+        digits = sum(ch.isdigit() for ch in word)
+        if digits and digits * 2 >= len(word):
+            word = word.translate(_DIGIT_LOOKALIKES)
+        elif digits and len(word) >= 3:
+            word = word.translate(_LETTER_LOOKALIKES)
+        words.append(word)
+    return " ".join(words)
+
+
+def variants(raw: str) -> tuple[list[str], list[str]]:
+    """Keys to try: first the item as a whole, without and inside its parentheses (also with
+    numbers stuck to words split off); then, only if those fail, its slash-separated parts
+    ("Aqua/Water/Eau", but never "Dimethicone" out of "Dimethicone/Vinyl Dimethicone
+    Crosspolymer" while the whole still matches)."""
+    outside = _PAREN.sub(" ", raw)
+    whole = [raw, outside, *_PAREN.findall(raw)]
+    parts = [part for piece in (raw, outside) if "/" in piece for part in piece.split("/")]
+    seen: set[str] = set()
+    result: tuple[list[str], list[str]] = ([], [])
+    for group, texts in zip(result, (whole, parts), strict=True):
+        for text in texts:
+            # The plain key first: "Vitamin B3" must not become "vitamin 83".
+            for key in (name_key(text), ocr_key(text), ocr_key(text, lost_hyphens=True)):
+                if key and key not in seen:
+                    seen.add(key)
+                    group.append(key)
+    return result
+
+
+def ocr_fold(key: str) -> str:
+    """Fold the letters OCR confuses (i/l/1, o/0, rn/m, cl/d, vv/w, 5/s) to one form, in words
+    without digits; two keys that fold alike differ only by such confusions."""
+    words = []
+    for word in key.split():
+        if not any(ch.isdigit() for ch in word):
+            word = word.replace("rn", "m").replace("cl", "d").replace("vv", "w")
+            word = word.translate(_FOLD)
+        words.append(word)
+    return " ".join(words)
+
+
+def _length_slack(length: int) -> int:
+    return max(2, length // 7)
+
+
+class Matcher:
+    """Matches items against one lexicon; build once per process (see pipeline.matcher_for)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+        self._keys: list[str] = list(lexicon.index)
+        self._entries: list[tuple[Entry, str]] = [lexicon.index[k] for k in self._keys]
+        self._digits = [_DIGITS.findall(k) for k in self._keys]
+        # Keys by length: a fuzzy match never pairs names of very different length, so a query
+        # only needs the keys near its own length (most of the speed with 30k names).
+        self._by_length: dict[int, list[int]] = {}
+        for idx, key in enumerate(self._keys):
+            self._by_length.setdefault(len(key), []).append(idx)
+        folded: dict[str, tuple[Entry, str] | None] = {}
+        for key, hit in lexicon.index.items():
+            f = ocr_fold(key)
+            if f not in folded:
+                folded[f] = hit
+            elif (seen := folded[f]) is not None and seen[0] is not hit[0]:
+                folded[f] = None  # two entries fold alike: the fold cannot tell them apart
+        self._folded = {k: v for k, v in folded.items() if v is not None}
+
+    def match(self, item: IngredientItem) -> Match:
+        whole, parts = variants(item.raw)
+        for keys in (whole, parts):
+            found = self._match_keys(item, keys)
+            if found is not None:
+                return found
+        rule = family_class(whole[0]) if whole else None
+        if rule:
+            return Match(item, None, None, 0.0, "rule", (rule,))
+        return Match(item, None, None, 0.0, "none")
+
+    def _match_keys(self, item: IngredientItem, keys: list[str]) -> Match | None:
+        for key in keys:
+            hit = self.lexicon.index.get(key)
+            if hit:
+                return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
+        for key in keys:
+            hit = self._folded.get(ocr_fold(key))
+            if hit:
+                score = round(fuzz.ratio(key, name_key(hit[1])), 1)
+                return Match(item, hit[0], hit[1], score, "fuzzy", hit[0].categories)
+        best_per_entry: dict[int, tuple[float, int]] = {}
+        for key in keys:
+            for idx, score in self._fuzzy(key):
+                entry_id = id(self._entries[idx][0])
+                if score > best_per_entry.get(entry_id, (-1.0, -1))[0]:
+                    best_per_entry[entry_id] = (score, idx)
+        ranked = sorted(best_per_entry.values(), reverse=True)
+        if not ranked:
+            return None
+        score, idx = ranked[0]
+        entry, surface = self._entries[idx]
+        close = None
+        if len(ranked) > 1 and score - ranked[1][0] <= CLOSE_CALL:
+            close = (self._entries[ranked[1][1]][0].name, round(ranked[1][0], 1))
+        return Match(item, entry, surface, round(score, 1), "fuzzy", entry.categories, close)
+
+    def _fuzzy(self, key: str) -> list[tuple[int, float]]:
+        cutoff = fuzzy_cutoff(len(key))
+        if cutoff > 100:
+            return []
+        digits = _DIGITS.findall(key)
+        near = [
+            idx
+            for length in range(
+                len(key) - _length_slack(len(key)) - 1, len(key) + _length_slack(len(key)) + 2
+            )
+            for idx in self._by_length.get(length, ())
+        ]
+        found = []
+        for _, score, pos in process.extract(
+            key, [self._keys[i] for i in near], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+        ):
+            idx = near[pos]
+            choice = self._keys[idx]
+            if abs(len(key) - len(choice)) > _length_slack(len(choice)):
+                continue  # never a short word onto a long name ("Amodimethicone")
+            if digits != self._digits[idx]:
+                continue  # PEG-40 is not PEG-100
+            found.append((idx, float(score)))
+        return found
+
+    def match_list(self, items: Sequence[IngredientItem]) -> tuple[Match, ...]:
+        """Match every item, mend the list's segmentation, then apply whole-list rules.
+
+        Header and section words are never ingredients; two unrecognised neighbours that
+        form a name together are joined ("Cetearyl" + "Alcohol"); an unrecognised item that is
+        two names run together is split ("Dimethicone Cyclopentasiloxane")."""
+        kept = [i for i in items if not (is_section_word(i.raw) and self._exact(i) is None)]
+        matches = self._join_broken([self.match(i) for i in kept])
+        matches = [part for m in matches for part in self._split_run(m)]
+        matches = [
+            replace(m, item=replace(m.item, position=n)) for n, m in enumerate(matches, start=1)
+        ]
+        n = len(matches)
+        for i, m in enumerate(matches):
+            cats = m.categories
+            # An acid that is also a pH adjuster, in the tail of the list, is there for the pH.
+            if "ph_adjuster" in cats and m.item.position > max(5, n // 2):
+                matches[i] = replace(
+                    m, categories=tuple(c for c in cats if c not in ("aha", "bha", "pha"))
+                )
+        return tuple(matches)
+
+    def _exact(self, item: IngredientItem) -> Entry | None:
+        hit = self.lexicon.index.get(ocr_key(item.raw))
+        return hit[0] if hit else None
+
+    def _join_broken(self, matches: list[Match]) -> list[Match]:
+        out: list[Match] = []
+        for m in matches:
+            prev = out[-1] if out else None
+            if prev is not None and prev.entry is None:
+                glues = ("",) if prev.item.raw.endswith("-") else (" ", "")
+                for glue in glues:
+                    raw = prev.item.raw + glue + m.item.raw
+                    joined_item = replace(
+                        prev.item,
+                        raw=raw,
+                        box=union_box([b for b in (prev.item.box, m.item.box) if b is not None]),
+                    )
+                    joined = self.match(joined_item)
+                    if joined.entry is not None and joined.score >= SPLIT_SCORE:
+                        out[-1] = joined
+                        break
+                else:
+                    out.append(m)
+                continue
+            out.append(m)
+        return out
+
+    def _split_run(self, match: Match, depth: int = 0) -> list[Match]:
+        words = match.item.raw.split()
+        if match.entry is not None or len(words) < 2 or depth > 2:
+            return [match]
+        best: tuple[float, Match, Match] | None = None
+        for k in range(1, len(words)):
+            left = self.match(replace(match.item, raw=" ".join(words[:k])))
+            right = self.match(replace(match.item, raw=" ".join(words[k:])))
+            if left.entry is None or min(left.score, SPLIT_SCORE) < SPLIT_SCORE:
+                continue
+            score = min(left.score, right.score if right.entry else 0.0)
+            if right.entry is None:
+                deeper = self._split_run(right, depth + 1)
+                if len(deeper) < 2 or any(d.entry is None for d in deeper):
+                    continue
+                score = min(left.score, *(d.score for d in deeper))
+            if score >= SPLIT_SCORE and (best is None or score > best[0]):
+                best = (score, left, right)
+        if best is None:
+            return [match]
+        return [best[1], *self._split_run(best[2], depth + 1)]

@@ -1,0 +1,254 @@
+"""The results store: one SQLite row per scanned file.
+
+WAL mode, so a reader (`milia-scan results`) can look while a batch or watch writes; every
+result is committed on its own with synchronous=FULL, so a result reported done survives a
+kill -9 or a power cut. A file whose content hash is already stored under the same lexicon
+version and engine need not be scanned again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from milia_scan.errors import InputFileError
+from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "milia-scan.db"
+FINAL_STATUSES = (Status.ok, Status.no_ingredient_list, Status.unreadable)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS scans (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT,
+    size INTEGER,
+    mtime REAL,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'no_ingredient_list', 'unreadable', 'error')),
+    level TEXT,
+    score INTEGER,
+    report_json TEXT,
+    lexicon_version TEXT NOT NULL,
+    engine TEXT NOT NULL,
+    scanner_version TEXT NOT NULL,
+    seconds REAL,
+    timings_json TEXT,
+    error TEXT,
+    duplicate_of TEXT,
+    scan_count INTEGER NOT NULL DEFAULT 1,
+    scanned_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS scans_by_hash ON scans (content_hash, lexicon_version, engine);
+CREATE INDEX IF NOT EXISTS scans_by_level ON scans (level, score);
+"""
+
+
+@dataclass(frozen=True)
+class StoredResult:
+    path: str
+    content_hash: str | None
+    size: int | None
+    status: str
+    level: str | None
+    score: int | None
+    report_json: str | None
+    lexicon_version: str
+    engine: str
+    error: str | None
+    duplicate_of: str | None
+    scan_count: int
+    seconds: float | None
+    scanned_at: str
+
+    @property
+    def report(self) -> dict[str, Any] | None:
+        return json.loads(self.report_json) if self.report_json else None
+
+    def detail(self) -> str:
+        """What a summary row says: the top drivers, or what went wrong."""
+        return ", ".join(self.drivers()) if self.status == "ok" else (self.error or "")
+
+    def drivers(self, limit: int = 3) -> list[str]:
+        report = self.report
+        if not report:
+            return []
+        return [d["ingredient"] for d in report["milia_risk"]["drivers"][:limit]]
+
+
+_COLUMNS = ", ".join(StoredResult.__dataclass_fields__)
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+class ResultStore:
+    def __init__(self, path: Path, *, lexicon_version: str, engine: str = "tesseract") -> None:
+        from milia_scan import __version__
+
+        self.path = path
+        self.lexicon_version = lexicon_version
+        self.engine = engine
+        self.scanner_version = __version__
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(_SCHEMA)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except (sqlite3.Error, OSError) as exc:
+            raise InputFileError(
+                f"{path}: cannot open the results database ({exc}); choose another place with --db"
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> ResultStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _write(self, sql: str, params: tuple[Any, ...]) -> None:
+        with self.db:  # one transaction per result
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(sql, params)
+
+    def record(self, info: FileInfo | None, outcome: ScanOutcome) -> None:
+        """Store a scan's outcome; a rescan of the same path replaces the row and counts up."""
+        self._write(
+            """INSERT INTO scans (path, content_hash, size, mtime, status, level, score,
+                   report_json, lexicon_version, engine, scanner_version, seconds, timings_json,
+                   error, duplicate_of, scan_count, scanned_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, 1, ?)
+               ON CONFLICT (path) DO UPDATE SET content_hash = excluded.content_hash,
+                   size = excluded.size, mtime = excluded.mtime, status = excluded.status,
+                   level = excluded.level, score = excluded.score,
+                   report_json = excluded.report_json,
+                   lexicon_version = excluded.lexicon_version, engine = excluded.engine,
+                   scanner_version = excluded.scanner_version, seconds = excluded.seconds,
+                   timings_json = excluded.timings_json, error = excluded.error,
+                   duplicate_of = NULL, scan_count = scans.scan_count + 1,
+                   scanned_at = excluded.scanned_at""",
+            (
+                outcome.path,
+                info.sha256 if info else None,
+                info.size if info else None,
+                info.mtime if info else None,
+                str(outcome.status),
+                outcome.level,
+                outcome.score,
+                outcome.report_json,
+                self.lexicon_version,
+                self.engine,
+                self.scanner_version,
+                outcome.seconds,
+                json.dumps(outcome.timings),
+                outcome.error,
+                _now(),
+            ),
+        )
+
+    def record_duplicate(self, info: FileInfo, original: StoredResult) -> None:
+        """A file whose content is already stored under another path: reuse that result."""
+        self._write(
+            """INSERT INTO scans (path, content_hash, size, mtime, status, level, score,
+                   report_json, lexicon_version, engine, scanner_version, seconds, error,
+                   duplicate_of, scan_count, scanned_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?)
+               ON CONFLICT (path) DO UPDATE SET content_hash = excluded.content_hash,
+                   size = excluded.size, mtime = excluded.mtime, status = excluded.status,
+                   level = excluded.level, score = excluded.score,
+                   report_json = excluded.report_json, error = excluded.error,
+                   lexicon_version = excluded.lexicon_version, engine = excluded.engine,
+                   duplicate_of = excluded.duplicate_of, scanned_at = excluded.scanned_at""",
+            (
+                info.path,
+                info.sha256,
+                info.size,
+                info.mtime,
+                original.status,
+                original.level,
+                original.score,
+                original.report_json,
+                self.lexicon_version,
+                self.engine,
+                self.scanner_version,
+                original.error,
+                original.path,
+                _now(),
+            ),
+        )
+
+    def record_unreadable(self, path: str, error: str) -> None:
+        """A file or folder that could not even be read or hashed."""
+        self.record(None, ScanOutcome(path, Status.unreadable, None, None, None, error, 0.0, {}, 0))
+
+    def find_by_hash(self, sha256: str) -> StoredResult | None:
+        """A final result for this content under the current lexicon version and engine."""
+        row = self.db.execute(
+            f"""SELECT {_COLUMNS} FROM scans WHERE content_hash = ? AND lexicon_version = ?
+                AND engine = ? AND status IN ('ok', 'no_ingredient_list', 'unreadable')
+                ORDER BY duplicate_of IS NOT NULL, id LIMIT 1""",
+            (sha256, self.lexicon_version, self.engine),
+        ).fetchone()
+        return StoredResult(*row) if row else None
+
+    def classify(self, info: FileInfo) -> tuple[str, StoredResult | None]:
+        """("new", None) when this content needs a scan; ("stored", row) when this very path
+        holds it already; ("duplicate", original) when another path's result can be reused."""
+        original = self.find_by_hash(info.sha256)
+        if original is None:
+            return "new", None
+        if original.path == info.path:
+            return "stored", original
+        mine = self.get(info.path)
+        if (
+            mine is not None
+            and mine.content_hash == info.sha256
+            and (mine.lexicon_version, mine.engine) == (self.lexicon_version, self.engine)
+        ):
+            return "stored", mine
+        return "duplicate", original
+
+    def get(self, path: str) -> StoredResult | None:
+        row = self.db.execute(f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (path,)).fetchone()
+        return StoredResult(*row) if row else None
+
+    def query(
+        self,
+        *,
+        level: str | None = None,
+        contains: tuple[str, ...] = (),
+    ) -> Iterator[StoredResult]:
+        """Stored results, riskiest first; `contains` matches canonical or printed names."""
+        where, params = [], []
+        if level:
+            where.append("level = ?")
+            params.append(level)
+        if contains:
+            where.append(
+                """EXISTS (SELECT 1 FROM json_each(report_json, '$.ingredients') AS i
+                   WHERE lower(json_extract(i.value, '$.name')) IN ({0})
+                      OR lower(json_extract(i.value, '$.raw')) IN ({0}))""".format(
+                    ", ".join("?" * len(contains))
+                )
+            )
+            params.extend([c.lower() for c in contains] * 2)
+        sql = f"SELECT {_COLUMNS} FROM scans"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY score IS NULL, score DESC, path"
+        for row in self.db.execute(sql, params):
+            yield StoredResult(*row)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM scans").fetchone()[0])

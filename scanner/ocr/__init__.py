@@ -1,0 +1,1 @@
+"""OCR engines behind one interface (tesseract, RapidOCR), and choosing among their readings."""

@@ -1,0 +1,1 @@
+"""Outputs: the JSON contract, terminal, Markdown and HTML reports, annotated photos, exports."""

@@ -1,0 +1,111 @@
+"""Stored results as tables, JSON, JSON Lines or CSV (for `batch` and `results`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from collections.abc import Iterable
+from typing import IO, Any
+
+from milia_scan.jobs.store import StoredResult
+from rich.console import Console
+from rich.table import Table
+
+FORMATS = ("table", "json", "jsonl", "csv", "html")
+CSV_FIELDS = (
+    "path",
+    "status",
+    "level",
+    "score",
+    "drivers",
+    "error",
+    "duplicate_of",
+    "lexicon_version",
+    "engine",
+    "scanned_at",
+)
+LEVEL_STYLE = {"high": "bold red", "moderate": "yellow", "low": "green"}
+
+
+def as_dict(result: StoredResult, *, full: bool = False) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "path": result.path,
+        "status": result.status,
+        "level": result.level,
+        "score": result.score,
+        "drivers": result.drivers(),
+        "error": result.error,
+        "duplicate_of": result.duplicate_of,
+        "lexicon_version": result.lexicon_version,
+        "engine": result.engine,
+        "scanned_at": result.scanned_at,
+    }
+    if full:
+        row["report"] = result.report
+    return row
+
+
+def write(
+    results: Iterable[StoredResult],
+    fmt: str,
+    stream: IO[str],
+    *,
+    title: str = "",
+    limit: int | None = None,
+) -> int:
+    """Write results in `fmt`; returns how many were written."""
+    rows = list(results)
+    if fmt == "json":
+        json.dump([as_dict(r, full=True) for r in rows], stream, ensure_ascii=False, indent=2)
+        stream.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            stream.write(json.dumps(as_dict(r, full=True), ensure_ascii=False) + "\n")
+    elif fmt == "html":
+        from milia_scan.output.html_report import batch_html
+
+        stream.write(batch_html(rows, title or "milia-scan results"))
+    elif fmt == "csv":
+        writer = csv.DictWriter(stream, CSV_FIELDS)
+        writer.writeheader()
+        for r in rows:
+            d = as_dict(r)
+            d["drivers"] = "; ".join(d["drivers"])
+            writer.writerow(d)
+    else:
+        console = Console(file=stream, soft_wrap=False)
+        console.print(results_table(rows[:limit] if limit else rows, title))
+        if limit and len(rows) > limit:
+            console.print(f"... and {len(rows) - limit} more (see 'milia-scan results')")
+    return len(rows)
+
+
+def results_table(rows: list[StoredResult], title: str = "") -> Table:
+    table = Table(title=title or None, header_style="bold")
+    for column in ("risk", "score", "product photo", "drivers / problem"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        level = r.level or r.status.replace("_", " ")
+        detail = r.detail()
+        table.add_row(
+            level.upper(),
+            "" if r.score is None else str(r.score),
+            r.path,
+            detail,
+            style=LEVEL_STYLE.get(r.level or "", "dim"),
+        )
+    return table
+
+
+def counts_table(statuses: Counter[str], levels: Counter[str], extra: dict[str, int]) -> Table:
+    table = Table(title="Summary", header_style="bold", show_header=False)
+    table.add_column("what")
+    table.add_column("files", justify="right")
+    for name in ("ok", "no_ingredient_list", "unreadable", "error"):
+        table.add_row(name.replace("_", " "), str(statuses.get(name, 0)))
+    for name in ("high", "moderate", "low"):
+        table.add_row(f"  risk {name}", str(levels.get(name, 0)), style=LEVEL_STYLE[name])
+    for name, count in extra.items():
+        table.add_row(name, str(count), style="dim")
+    return table

@@ -1,0 +1,56 @@
+"""The report as Markdown, for pasting into notes and issues."""
+
+from __future__ import annotations
+
+from milia_scan.assess.risk import DISCLAIMER
+from milia_scan.lexicon import Lexicon
+from milia_scan.models import Report
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(report: Report, lexicon: Lexicon) -> str:
+    risk = report.risk
+    out = [
+        f"## Milia risk: {risk.level.upper()} ({risk.score}/100)",
+        "",
+        f"`{_cell(report.source)}`",
+        "",
+    ]
+    for hit in report.avoid:
+        out.append(f"- **Avoid:** #{hit.position} {_cell(hit.ingredient)} ({hit.because})")
+    if report.avoid:
+        out.append("")
+    out += [risk.summary, ""]
+    for claim in report.claims:
+        out.append(f"> **Claim check:** {claim.message}")
+    if report.claims:
+        out.append("")
+    out += [
+        "| # | ingredient | read as | match | classes | comedogenic |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in report.matches:
+        cats = ", ".join(
+            lexicon.categories[c].label for c in m.categories if c in lexicon.categories
+        )
+        rating = str(m.entry.comedogenic) if m.entry and m.entry.comedogenic else ""
+        out.append(
+            f"| {m.item.position} | {_cell(m.name or '*not recognised*')} | "
+            f"{_cell(m.item.raw)} | {m.score:.0f} | {cats} | {rating} |"
+        )
+    for title, factors in (("Raises the risk", risk.drivers), ("Helps", risk.mitigators)):
+        if factors:
+            out += ["", f"**{title}**", ""]
+            for f in factors:
+                grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
+                out.append(
+                    f"- #{f.position} {_cell(f.ingredient)}: {f.label}{grade} "
+                    f"({f.evidence}; {', '.join(f.sources)}). {f.why}"
+                )
+    if report.warnings:
+        out += ["", "**Warnings**", ""] + [f"- {w}" for w in report.warnings]
+    out += ["", f"*{DISCLAIMER}* Lexicon {report.lexicon_version}.", ""]
+    return "\n".join(out)

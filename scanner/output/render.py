@@ -1,0 +1,77 @@
+"""Stage 7b: the readable terminal report, drawn with rich."""
+
+from __future__ import annotations
+
+from milia_scan.assess.risk import DISCLAIMER
+from milia_scan.lexicon import Lexicon, Role, name_key
+from milia_scan.models import Match, Report
+from milia_scan.output.annotate import class_of
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+LEVEL_STYLE = {"low": "green", "moderate": "yellow", "high": "bold red"}
+
+
+ROW_STYLE = {"risky": "red", "helpful": "green", "neutral": "", "unrecognised": "dim"}
+
+
+def _roles(match: Match, lexicon: Lexicon) -> str:
+    """The categories that matter for milia first, then one descriptive label."""
+    cats = [lexicon.categories[c] for c in match.categories if c in lexicon.categories]
+    telling = [c.label for c in cats if c.role is not Role.neutral]
+    return ", ".join(telling or [c.label for c in cats[:1]])
+
+
+def render(report: Report, lexicon: Lexicon, console: Console) -> None:
+    risk = report.risk
+    style = LEVEL_STYLE[risk.level]
+    head = Text.assemble(
+        ("Milia risk: ", "bold"),
+        (f"{risk.level.upper()} ", style),
+        (f"({risk.score}/100)", style),
+        f"   {report.source}",
+    )
+    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+    for column in ("#", "ingredient", "role", "match", "comedogenic"):
+        table.add_column(column, overflow="fold")
+    for m in report.matches:
+        rating = m.entry.comedogenic if m.entry else None
+        name = Text(m.name) if m.name else Text("unrecognised", style="italic")
+        if m.name is None or name_key(m.item.raw) != name_key(m.name):
+            name.append(f"\n  read: {m.item.raw}", style="dim")
+        table.add_row(
+            str(m.item.position) + ("*" if m.item.may_contain else ""),
+            name,
+            _roles(m, lexicon),
+            f"{m.score:.0f}" if m.entry else m.method,
+            str(rating) if rating else "",
+            style=ROW_STYLE[class_of(m, lexicon)],
+        )
+    reasons = Text()
+    for title, factors in (("Raises risk", risk.drivers), ("Helps", risk.mitigators)):
+        if not factors:
+            continue
+        reasons.append(f"{title}:\n", style="bold")
+        for f in factors:
+            grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
+            reasons.append(
+                f"  #{f.position} {f.ingredient}: {f.label}{grade} "
+                f"[{f.evidence}; {', '.join(f.sources)}]\n"
+            )
+            reasons.append(f"     {f.why}\n", style="dim")
+    parts: list[Text | Table] = [head]
+    for hit in report.avoid:
+        parts.append(
+            Text(f"AVOID: #{hit.position} {hit.ingredient} ({hit.because})", style="bold magenta")
+        )
+    parts += [Text(risk.summary), table]
+    if reasons:
+        parts.append(reasons)
+    for warning in report.warnings:
+        parts.append(Text(f"! {warning}", style="yellow"))
+    parts.append(Text(DISCLAIMER, style="italic dim"))
+    console.print(
+        Panel(Group(*parts), title="milia-scan", subtitle=f"lexicon {report.lexicon_version}")
+    )

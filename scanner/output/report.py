@@ -1,0 +1,92 @@
+"""Stage 7a: the report as the JSON contract (schema milia-scan/1) that tests and tools read."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from milia_scan.assess.risk import DISCLAIMER
+from milia_scan.models import Match, Report, RiskFactor
+
+SCHEMA = "milia-scan/1"
+
+
+def _ingredient(match: Match) -> dict[str, Any]:
+    entry = match.entry
+    return {
+        "position": match.item.position,
+        "raw": match.item.raw,
+        "name": entry.name if entry else None,
+        "matched": match.matched,
+        "score": match.score,
+        "categories": list(match.categories),
+        "comedogenic": entry.comedogenic.to_json() if entry and entry.comedogenic else None,
+        "box": list(match.item.box) if match.item.box else None,
+        "may_contain": match.item.may_contain,
+        "method": match.method,
+        "alternative": (
+            {"name": match.runner_up[0], "score": match.runner_up[1]} if match.runner_up else None
+        ),
+    }
+
+
+def _factor(f: RiskFactor) -> dict[str, Any]:
+    return {
+        "ingredient": f.ingredient,
+        "position": f.position,
+        "category": f.category,
+        "label": f.label,
+        "contribution": f.contribution,
+        "evidence": f.evidence,
+        "sources": list(f.sources),
+        "comedogenic": f.comedogenic,
+        "why": f.why,
+    }
+
+
+def to_json_dict(report: Report) -> dict[str, Any]:
+    from milia_scan import __version__
+
+    risk = report.risk
+    return {
+        "schema": SCHEMA,
+        "scanner_version": __version__,
+        "source": report.source,
+        "lexicon_version": report.lexicon_version,
+        "ingredients": [_ingredient(m) for m in report.matches],
+        "milia_risk": {
+            "score": risk.score,
+            "level": risk.level,
+            "drivers": [_factor(f) for f in risk.drivers],
+            "mitigators": [_factor(f) for f in risk.mitigators],
+            "summary": risk.summary,
+            "disclaimer": DISCLAIMER,
+            "context": None
+            if report.context is None
+            else {
+                "product_type": str(report.context.product_type),
+                "factor": report.context.factor,
+                "reason": report.context.reason,
+            },
+        },
+        "avoid": [
+            {"ingredient": a.ingredient, "position": a.position, "because": a.because}
+            for a in report.avoid
+        ],
+        "claims": [
+            {"claim": c.claim, "contradicted_by": list(c.contradicted_by), "message": c.message}
+            for c in report.claims
+        ],
+        "warnings": list(report.warnings),
+        "ocr": None
+        if report.ocr_engine is None
+        else {
+            "engine": report.ocr_engine,
+            "confidence": report.ocr_confidence,
+            "text": report.ocr_text,
+        },
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_json_dict(report), ensure_ascii=False, indent=2)
