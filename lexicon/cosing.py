@@ -10,6 +10,7 @@ descriptive categories; risk classes come from the curated lexicon and from name
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import re
@@ -26,45 +27,8 @@ from milia_scan.lexicon.loader import (
     user_data_dir,
 )
 from milia_scan.lexicon.names import name_key
-from milia_scan.lexicon.rules import silicone_class
+from milia_scan.lexicon.vocabulary import function_categories
 
-# CosIng function tag (upper case, as exported) -> neutral category
-FUNCTION_CATEGORIES = {
-    "ABRASIVE": "absorbent",
-    "ABSORBENT": "absorbent",
-    "BULKING": "absorbent",
-    "OPACIFYING": "absorbent",
-    "ANTIOXIDANT": "antioxidant",
-    "BUFFERING": "ph_adjuster",
-    "PH ADJUSTERS": "ph_adjuster",
-    "CHELATING": "chelator",
-    "COLORANT": "colorant",
-    "HAIR DYEING": "colorant",
-    "EMOLLIENT": "emollient",
-    "SKIN CONDITIONING - EMOLLIENT": "emollient",
-    "EMULSIFYING": "emulsifier",
-    "EMULSION STABILISING": "emulsifier",
-    "SURFACTANT - EMULSIFYING": "emulsifier",
-    "FILM FORMING": "film_former",
-    "PERFUMING": "fragrance",
-    "MASKING": "fragrance",
-    "PRESERVATIVE": "preservative",
-    "ANTIMICROBIAL": "preservative",
-    "SOLVENT": "solvent",
-    "SURFACTANT - CLEANSING": "surfactant",
-    "CLEANSING": "surfactant",
-    "FOAMING": "surfactant",
-    "SURFACTANT": "surfactant",
-    "UV ABSORBER": "uv_filter",
-    "UV FILTER": "uv_filter",
-    "VISCOSITY CONTROLLING": "thickener",
-    "GEL FORMING": "thickener",
-    "SKIN CONDITIONING": "skin_conditioning",
-    "HUMECTANT": "skin_conditioning",
-    "SKIN CONDITIONING - HUMECTANT": "skin_conditioning",
-    "SKIN CONDITIONING - OCCLUSIVE": "skin_conditioning",
-    "HAIR CONDITIONING": "skin_conditioning",
-}
 ACRONYMS = {
     "PEG",
     "PPG",
@@ -93,6 +57,10 @@ ACRONYMS = {
     "SD",
 }
 _WORD = re.compile(r"[A-Za-z]+")
+_COLUMN_ALIASES = {"ph eur name": "ph. eur. name"}
+_PLAIN_NAME = re.compile(
+    r"^[A-Za-z0-9][A-Za-z0-9 ,.'/+-]*$"
+)  # an INN or Ph. Eur. name worth keeping
 
 
 def display_name(inci: str) -> str:
@@ -116,6 +84,11 @@ class ImportStats:
 
 def _read_text(path: Path) -> str:
     raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":  # a gzipped export
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise InputFileError(f"{path}: not a readable gzip file ({exc})") from None
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -124,9 +97,15 @@ def _read_text(path: Path) -> str:
     return raw.decode("latin-1")
 
 
+def _column(cell: str) -> str:
+    name = cell.strip().lower().replace("_", " ")
+    return _COLUMN_ALIASES.get(name, name)
+
+
 def _header(rows: list[list[str]]) -> tuple[int, dict[str, int]]:
     for i, row in enumerate(rows[:50]):
-        cells = [c.strip().lower() for c in row]
+        # "INCI name" as exported, or "inci_name" as in a cleaned copy
+        cells = [_column(c) for c in row]
         if "inci name" in cells:
             return i, {c: k for k, c in enumerate(cells)}
     raise InputFileError(
@@ -152,14 +131,34 @@ def read_cosing(path: Path) -> tuple[list[dict[str, str]], int]:
     return out, len(out)
 
 
-def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
-    """Ingredient rows (8 columns) for the user lexicon; (rows, duplicates, empty).
+@dataclass(frozen=True)
+class InciRow:
+    name: str  # in label case
+    key: str
+    others: tuple[str, ...]  # INN and Ph. Eur. names, where unambiguous
+    tags: tuple[str, ...]  # function tags, upper case, sorted
+    ref: str
 
-    An INN or Ph. Eur. name becomes a synonym only when no row has it as its INCI name."""
-    inci_keys = {name_key(display_name(r.get("inci name", ""))) for r in rows}
+
+def _tags(value: str) -> tuple[str, ...]:
+    return tuple(sorted({t.strip().upper() for t in re.split(r"[,;\n]", value) if t.strip()}))
+
+
+def inci_rows(rows: list[dict[str, str]]) -> tuple[list[InciRow], int, int]:
+    """One row per INCI name, in file order; (rows, duplicates, empty).
+
+    An INN or Ph. Eur. name becomes another name of its row only when it is a plain name, not
+    the INCI name of any row, and not given by two rows."""
+    inci_keys = {name_key(r.get("inci name", "")) for r in rows}
+    givers: dict[str, set[str]] = {}
+    for row in rows:
+        for column in ("inn name", "ph. eur. name"):
+            other = " ".join(row.get(column, "").split())
+            if other and _PLAIN_NAME.match(other):
+                givers.setdefault(name_key(other), set()).add(name_key(row.get("inci name", "")))
     seen: set[str] = set()
-    synonyms_seen: set[str] = set()
-    entries, duplicates, empty = [], 0, 0
+    out: list[InciRow] = []
+    duplicates = empty = 0
     for row in rows:
         inci = row.get("inci name", "")
         if not inci:
@@ -171,28 +170,49 @@ def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
             duplicates += 1
             continue
         seen.add(key)
-        synonyms = []
+        others: list[str] = []
         for column in ("inn name", "ph. eur. name"):
             other = display_name(row.get(column, ""))
             other_key = name_key(other)
-            if other and other_key not in inci_keys and other_key not in synonyms_seen:
-                synonyms.append(other)
-                synonyms_seen.add(other_key)
-        tags = {
-            t.strip().upper() for t in re.split(r"[,;\n]", row.get("function", "")) if t.strip()
-        }
-        categories = sorted({FUNCTION_CATEGORIES[t] for t in tags if t in FUNCTION_CATEGORIES})
-        sources = ["cosing"]
-        silicone = silicone_class(key)
-        if silicone:
-            categories = [silicone, *(c for c in categories if c != "film_former")]
-            sources.append("consumer_silicone")
-        ref = row.get("cosing ref no", "")
-        note = f"Imported from CosIng{f' (ref {ref})' if ref else ''}"
-        if tags:
-            note += "; functions: " + ", ".join(sorted(tags)).lower()
+            if (
+                other_key
+                and other_key not in inci_keys
+                and len(givers.get(other_key, ())) == 1
+                and other_key not in {name_key(o) for o in others}
+            ):
+                others.append(other)
+        out.append(
+            InciRow(
+                name,
+                key,
+                tuple(others),
+                _tags(row.get("function", "")),
+                row.get("cosing ref no", ""),
+            )
+        )
+    return out, duplicates, empty
+
+
+def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
+    """Ingredient rows (8 columns) for the user lexicon; (rows, duplicates, empty)."""
+    found, duplicates, empty = inci_rows(rows)
+    entries = []
+    for row in found:
+        categories, sources = function_categories(row.tags, row.key)
+        note = f"Imported from CosIng{f' (ref {row.ref})' if row.ref else ''}"
+        if row.tags:
+            note += "; functions: " + ", ".join(row.tags).lower()
         entries.append(
-            [name, "|".join(synonyms), "|".join(categories), "", "", "", "|".join(sources), note]
+            [
+                row.name,
+                "|".join(row.others),
+                "|".join(categories),
+                "",
+                "",
+                "",
+                "|".join(sources),
+                note,
+            ]
         )
     return entries, duplicates, empty
 

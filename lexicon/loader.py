@@ -15,6 +15,7 @@ from pathlib import Path
 from milia_scan.errors import LexiconError
 from milia_scan.lexicon.model import Category, Entry, Evidence, Rating, Role, Source
 from milia_scan.lexicon.names import name_key
+from milia_scan.lexicon.vocabulary import VOCABULARY_FILE, Vocabulary
 
 DATA_DIR = Path(__file__).parent / "data"
 INGREDIENT_COLUMNS = (
@@ -34,17 +35,26 @@ _RATING = re.compile(r"^([0-5])(?:\s*-\s*([0-5]))?$")
 
 @dataclass(frozen=True)
 class Lexicon:
-    """The loaded knowledge, with a lookup index from name key to (entry, surface name)."""
+    """The loaded knowledge, with a lookup index from name key to (entry, surface name).
+
+    `entries` and `index` hold the curated entries and the user's import; `vocabulary` is the
+    neutral CosIng tier behind them (names they know are not in it), read on first use."""
 
     version: str
     entries: tuple[Entry, ...]
     categories: dict[str, Category]
     sources: dict[str, Source]
     index: dict[str, tuple[Entry, str]] = field(repr=False)
+    vocabulary: Vocabulary | None = field(default=None, repr=False, compare=False)
 
     def lookup(self, name: str) -> tuple[Entry, str] | None:
-        """Exact lookup by name or synonym, insensitive to case, accents and punctuation."""
-        return self.index.get(name_key(name))
+        """Exact lookup by name or synonym, insensitive to case, accents and punctuation:
+        curated and imported names first, then the CosIng vocabulary."""
+        key = name_key(name)
+        hit = self.index.get(key)
+        if hit is None and self.vocabulary is not None:
+            hit = self.vocabulary.lookup(key)
+        return hit
 
     def entry(self, name: str) -> Entry | None:
         hit = self.lookup(name)
@@ -217,8 +227,9 @@ def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]
 
 def load_lexicon_from(data_dir: Path, user_dir: Path | None = None) -> Lexicon:
     """Load and validate the curated lexicon in `data_dir`, then merge the user's imported
-    entries from `user_dir` (curated entries always win). Raises LexiconError on the first
-    problem, naming file, line and reason."""
+    entries from `user_dir` (curated entries always win), with the CosIng vocabulary of
+    `data_dir` behind both (read and checked on first use; `Vocabulary.load` forces it).
+    Raises LexiconError on the first problem, naming file, line and reason."""
     sources = load_sources(data_dir / "sources.csv")
     categories = load_categories(data_dir / "categories.toml", sources)
     path = data_dir / "ingredients.csv"
@@ -238,7 +249,11 @@ def load_lexicon_from(data_dir: Path, user_dir: Path | None = None) -> Lexicon:
         added = merge_user_entries(user_file, entries, index, categories, sources)
         digest = hashlib.sha256(user_file.read_bytes()).hexdigest()[:8]
         version = f"{version}+user.{digest}" if added else version
-    return Lexicon(version, tuple(entries), categories, sources, index)
+    vocabulary_file = data_dir / VOCABULARY_FILE
+    vocabulary = (
+        Vocabulary(vocabulary_file, categories, index) if vocabulary_file.is_file() else None
+    )
+    return Lexicon(version, tuple(entries), categories, sources, index, vocabulary)
 
 
 def merge_user_entries(

@@ -51,6 +51,8 @@ class Stats:
     rated: int
     by_category: Counter[str]
     by_source: Counter[str]
+    vocabulary: int = 0  # CosIng vocabulary rows behind the entries (names they lack)
+    vocabulary_names: int = 0
 
 
 def stats(lexicon: Lexicon) -> Stats:
@@ -78,6 +80,8 @@ def stats(lexicon: Lexicon) -> Stats:
         rated,
         by_category,
         by_source,
+        len(lexicon.vocabulary) if lexicon.vocabulary is not None else 0,
+        len(lexicon.vocabulary.index) if lexicon.vocabulary is not None else 0,
     )
 
 
@@ -89,7 +93,8 @@ def is_annotated(lexicon: Lexicon, entry: Entry) -> bool:
 
 def validate(path: Path | None) -> Lexicon:
     """Load a lexicon data folder strictly (the shipped one by default); raises LexiconError."""
-    if path is None:
-        return load_lexicon_from(DATA_DIR)
-    folder = path.parent if path.is_file() else path
-    return load_lexicon_from(folder)
+    folder = DATA_DIR if path is None else path.parent if path.is_file() else path
+    lexicon = load_lexicon_from(folder)
+    if lexicon.vocabulary is not None:
+        lexicon.vocabulary.check()
+    return lexicon

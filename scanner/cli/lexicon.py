@@ -99,6 +99,11 @@ def lexicon_stats() -> None:
         f"{st.imported} imported), {st.names} names and synonyms, {st.annotated} fully "
         f"annotated, {st.rated} with a comedogenic/irritancy rating"
     )
+    if st.vocabulary:
+        click.echo(
+            f"CosIng vocabulary (neutral tier behind them): {st.vocabulary} more entries, "
+            f"{st.vocabulary_names} names"
+        )
     click.echo("by category: " + ", ".join(f"{c} {n}" for c, n in st.by_category.most_common()))
     click.echo("by source: " + ", ".join(f"{s} {n}" for s, n in st.by_source.most_common()))
 
@@ -116,7 +121,10 @@ def lexicon_validate(path: Path | None) -> None:
     from milia_scan.lexicon.tools import validate
 
     lex = validate(path)
-    click.echo(f"ok: lexicon {lex.version}, {len(lex.entries)} entries, {len(lex.index)} names")
+    extra = f" + {len(lex.vocabulary)} CosIng vocabulary entries" if lex.vocabulary else ""
+    click.echo(
+        f"ok: lexicon {lex.version}, {len(lex.entries)} entries, {len(lex.index)} names{extra}"
+    )
 
 
 @lexicon.command("import-cosing")
