@@ -10,7 +10,7 @@ stays unrecognised rather than guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from milia_scan.ingredients.extract import is_section_word
@@ -100,27 +100,110 @@ def _length_slack(length: int) -> int:
     return max(2, length // 7)
 
 
+Hit = tuple[Entry, str]
+_FOLD_BYTES = bytes.maketrans(b"i150", b"llso")
+
+
+def _folds(keys: list[str], with_digits: bool) -> list[str | None]:
+    """ocr_fold of every key, at once on the joined text for keys without digits. The fold
+    leaves words with digits alone, so a key with digits gets its own call, or, without
+    `with_digits`, no fold at all (its fuzzy match still checks the numbers)."""
+    blob = "\n".join(keys).encode("utf-8")
+    plain = (
+        blob.replace(b"rn", b"m")
+        .replace(b"cl", b"d")
+        .replace(b"vv", b"w")
+        .translate(_FOLD_BYTES)
+        .decode("utf-8")
+        .split("\n")
+    )
+    bare = blob.translate(None, b"0123456789").split(b"\n")
+    if len(plain) != len(keys):  # a key held a line break
+        return [ocr_fold(k) for k in keys]
+    return [
+        plain[i] if len(bare[i]) == len(k) else ocr_fold(k) if with_digits else None
+        for i, k in enumerate(keys)
+    ]
+
+
+class _Tier:
+    """Fuzzy and folded lookups over one tier of names: `keys[i]` names `hit(i)`, whose entry
+    is told apart by `owner[i]` (two names of one entry may fold alike, two entries may not).
+    A fold in `taken` (a fold of an earlier tier) is left to that tier."""
+
+    def __init__(
+        self,
+        keys: list[str],
+        owner: Sequence[int],
+        hit: Callable[[int], Hit],
+        taken: Collection[str] = (),
+        with_digits: bool = True,
+    ) -> None:
+        self.keys = keys
+        self.hit = hit
+        # Keys by length: a fuzzy match never pairs names of very different length, so a query
+        # only needs the keys near its own length (most of the speed with 30k names).
+        by_length: dict[int, tuple[list[int], list[str]]] = {}
+        for idx, key in enumerate(keys):
+            bucket = by_length.get(len(key))
+            if bucket is None:
+                bucket = by_length[len(key)] = ([], [])
+            bucket[0].append(idx)
+            bucket[1].append(key)
+        self.by_length = by_length
+        folded: dict[str, int] = {}
+        ambiguous: set[str] = set()
+        for idx, fold in enumerate(_folds(keys, with_digits)):
+            if fold is None:
+                continue
+            seen = folded.setdefault(fold, idx)
+            if owner[seen] != owner[idx]:
+                ambiguous.add(fold)  # two entries fold alike: the fold cannot tell them apart
+        self.all_folds = set(folded)
+        self.folded = {f: i for f, i in folded.items() if f not in ambiguous and f not in taken}
+
+    def near(self, length: int) -> tuple[list[int], list[str]]:
+        """The keys whose length allows a fuzzy match with a key of this length."""
+        slack = _length_slack(length)
+        ids: list[int] = []
+        keys: list[str] = []
+        for n in range(length - slack - 1, length + slack + 2):
+            bucket = self.by_length.get(n)
+            if bucket:
+                ids += bucket[0]
+                keys += bucket[1]
+        return ids, keys
+
+
 class Matcher:
     """Matches items against one lexicon; build once per process (see pipeline.matcher_for)."""
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
-        self._keys: list[str] = list(lexicon.index)
-        self._entries: list[tuple[Entry, str]] = [lexicon.index[k] for k in self._keys]
-        self._digits = [_DIGITS.findall(k) for k in self._keys]
-        # Keys by length: a fuzzy match never pairs names of very different length, so a query
-        # only needs the keys near its own length (most of the speed with 30k names).
-        self._by_length: dict[int, list[int]] = {}
-        for idx, key in enumerate(self._keys):
-            self._by_length.setdefault(len(key), []).append(idx)
-        folded: dict[str, tuple[Entry, str] | None] = {}
-        for key, hit in lexicon.index.items():
-            f = ocr_fold(key)
-            if f not in folded:
-                folded[f] = hit
-            elif (seen := folded[f]) is not None and seen[0] is not hit[0]:
-                folded[f] = None  # two entries fold alike: the fold cannot tell them apart
-        self._folded = {k: v for k, v in folded.items() if v is not None}
+        # Fuzzy matching prefers the curated and the user's own names: the CosIng vocabulary
+        # (27k mostly rare names) is searched only when they offer nothing, and its tier is
+        # built on the first item they cannot match.
+        keys = list(lexicon.index)
+        hits = [lexicon.index[k] for k in keys]
+        self._main = _Tier(keys, [id(h[0]) for h in hits], hits.__getitem__)
+        self._vocabulary: _Tier | None = None
+
+    def _vocabulary_tier(self) -> _Tier | None:
+        vocabulary = self.lexicon.vocabulary
+        if vocabulary is None:
+            return None
+        if self._vocabulary is None:
+            index = vocabulary.index
+            keys = list(index)
+            rows = list(index.values())
+            self._vocabulary = _Tier(
+                keys,
+                rows,
+                lambda i: vocabulary.hit(rows[i], keys[i]),
+                self._main.all_folds,  # a curated fold is never lost to a vocabulary name
+                with_digits=False,
+            )
+        return self._vocabulary
 
     def match(self, item: IngredientItem) -> Match:
         whole, parts = variants(item.raw)
@@ -134,54 +217,62 @@ class Matcher:
         return Match(item, None, None, 0.0, "none")
 
     def _match_keys(self, item: IngredientItem, keys: list[str]) -> Match | None:
+        """Exact on the lexicon, then on the vocabulary; then, tier by tier (curated and user
+        names first), the OCR-confusion fold and fuzzy matching."""
         for key in keys:
             hit = self.lexicon.index.get(key)
             if hit:
                 return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
+        vocabulary = self.lexicon.vocabulary
+        if vocabulary is not None:
+            for key in keys:
+                hit = vocabulary.lookup(key)
+                if hit:
+                    return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
+        found = self._tier_match(item, keys, self._main)
+        if found is None and (tier := self._vocabulary_tier()) is not None:
+            found = self._tier_match(item, keys, tier)
+        return found
+
+    def _tier_match(self, item: IngredientItem, keys: list[str], tier: _Tier) -> Match | None:
         for key in keys:
-            hit = self._folded.get(ocr_fold(key))
-            if hit:
-                score = round(fuzz.ratio(key, name_key(hit[1])), 1)
-                return Match(item, hit[0], hit[1], score, "fuzzy", hit[0].categories)
+            idx = tier.folded.get(ocr_fold(key))
+            if idx is not None:
+                entry, surface = tier.hit(idx)
+                score = round(fuzz.ratio(key, name_key(surface)), 1)
+                return Match(item, entry, surface, score, "fuzzy", entry.categories)
         best_per_entry: dict[int, tuple[float, int]] = {}
         for key in keys:
-            for idx, score in self._fuzzy(key):
-                entry_id = id(self._entries[idx][0])
+            for idx, score in self._fuzzy(tier, key):
+                entry_id = id(tier.hit(idx)[0])
                 if score > best_per_entry.get(entry_id, (-1.0, -1))[0]:
                     best_per_entry[entry_id] = (score, idx)
         ranked = sorted(best_per_entry.values(), reverse=True)
         if not ranked:
             return None
         score, idx = ranked[0]
-        entry, surface = self._entries[idx]
+        entry, surface = tier.hit(idx)
         close = None
         if len(ranked) > 1 and score - ranked[1][0] <= CLOSE_CALL:
-            close = (self._entries[ranked[1][1]][0].name, round(ranked[1][0], 1))
+            close = (tier.hit(ranked[1][1])[0].name, round(ranked[1][0], 1))
         return Match(item, entry, surface, round(score, 1), "fuzzy", entry.categories, close)
 
-    def _fuzzy(self, key: str) -> list[tuple[int, float]]:
+    def _fuzzy(self, tier: _Tier, key: str) -> list[tuple[int, float]]:
         cutoff = fuzzy_cutoff(len(key))
         if cutoff > 100:
             return []
         digits = _DIGITS.findall(key)
-        near = [
-            idx
-            for length in range(
-                len(key) - _length_slack(len(key)) - 1, len(key) + _length_slack(len(key)) + 2
-            )
-            for idx in self._by_length.get(length, ())
-        ]
+        near, choices = tier.near(len(key))
         found = []
         for _, score, pos in process.extract(
-            key, [self._keys[i] for i in near], scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
+            key, choices, scorer=fuzz.ratio, limit=8, score_cutoff=cutoff
         ):
-            idx = near[pos]
-            choice = self._keys[idx]
+            choice = choices[pos]
             if abs(len(key) - len(choice)) > _length_slack(len(choice)):
                 continue  # never a short word onto a long name ("Amodimethicone")
-            if digits != self._digits[idx]:
+            if digits != _DIGITS.findall(choice):
                 continue  # PEG-40 is not PEG-100
-            found.append((idx, float(score)))
+            found.append((near[pos], float(score)))
         return found
 
     def match_list(self, items: Sequence[IngredientItem]) -> tuple[Match, ...]:
