@@ -217,8 +217,9 @@ class Matcher:
         return Match(item, None, None, 0.0, "none")
 
     def _match_keys(self, item: IngredientItem, keys: list[str]) -> Match | None:
-        """Exact on the lexicon, then on the vocabulary; then, tier by tier (curated and user
-        names first), the OCR-confusion fold and fuzzy matching."""
+        """Exact on the lexicon, then on the vocabulary; then the OCR-confusion fold and fuzzy
+        matching on the curated and user names, and only when they offer nothing (or a looser
+        match than a vocabulary fold), on the vocabulary."""
         for key in keys:
             hit = self.lexicon.index.get(key)
             if hit:
@@ -229,18 +230,30 @@ class Matcher:
                 hit = vocabulary.lookup(key)
                 if hit:
                     return Match(item, hit[0], hit[1], 100.0, "exact", hit[0].categories)
-        found = self._tier_match(item, keys, self._main)
-        if found is None and (tier := self._vocabulary_tier()) is not None:
-            found = self._tier_match(item, keys, tier)
-        return found
+        found = self._fold_match(item, keys, self._main)
+        if found is not None:
+            return found
+        found = self._fuzzy_match(item, keys, self._main)
+        tier = self._vocabulary_tier()
+        if tier is None:
+            return found
+        # A vocabulary name that differs only by OCR's confusions beats a looser curated
+        # fuzzy match ("Bis-Phenyipropyl Dimethicone" is not "Bis-Aminopropyl Dimethicone").
+        folded = self._fold_match(item, keys, tier)
+        if folded is not None and (found is None or folded.score > found.score):
+            return folded
+        return found or self._fuzzy_match(item, keys, tier)
 
-    def _tier_match(self, item: IngredientItem, keys: list[str], tier: _Tier) -> Match | None:
+    def _fold_match(self, item: IngredientItem, keys: list[str], tier: _Tier) -> Match | None:
         for key in keys:
             idx = tier.folded.get(ocr_fold(key))
             if idx is not None:
                 entry, surface = tier.hit(idx)
                 score = round(fuzz.ratio(key, name_key(surface)), 1)
                 return Match(item, entry, surface, score, "fuzzy", entry.categories)
+        return None
+
+    def _fuzzy_match(self, item: IngredientItem, keys: list[str], tier: _Tier) -> Match | None:
         best_per_entry: dict[int, tuple[float, int]] = {}
         for key in keys:
             for idx, score in self._fuzzy(tier, key):
