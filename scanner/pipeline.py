@@ -148,7 +148,8 @@ def scan_image(
     if reading.retry_seconds:
         timings["ocr_retry"] = reading.retry_seconds
     start = time.perf_counter()
-    found = reading.evidence.ingredients or extract_from_ocr(ocr)  # raises: no list found
+    # raises when no list is found
+    found = reading.evidence.ingredients or extract_from_ocr(ocr, matcher.support)
     ingredients = _box_to_original(prepared, image, found)
     timings["extract"] = time.perf_counter() - start
 
@@ -181,6 +182,6 @@ def scan_text(
     lexicon = lexicon or load_lexicon()
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    ingredients = extract_from_text(text)
+    ingredients = extract_from_text(text, matcher_for(lexicon).support)
     timings["extract"] = time.perf_counter() - start
     return analyse(ingredients, lexicon, source, timings, label_text=text, analysis=analysis)

@@ -1,89 +1,70 @@
 """Stage 4: find the ingredient list in the label text and split it into items.
 
 Works on tokens (OCR words with boxes, or whitespace-split text) so every item keeps the boxes
-of the words it came from. The list starts after a header (Ingredients, INCI, Ingrédients,
-Inhaltsstoffe, ...) and stops at the next section (directions, warnings, made in, batch codes) or
-at a sentence that follows its final full stop.
+of the words it came from. Candidate lists are the text after each header (in any of the
+languages of `headers.py`) up to the next section, and, without trusting any header, the run of
+lines densest in names the lexicon knows; the candidate the lexicon supports best wins.
+
+Splitting is chosen by the lexicon too: commas, semicolons and bullets always separate items
+(outside brackets and numbers); the marks that may be a separator or part of a name (`*`, `+`,
+`«`, `|`, dashes, a lone letter OCR made of a bullet, line ends) separate items only on a label
+where splitting at them gives more recognised names. A list ends at the next section, at a
+footnote or percentage line, or at a full stop after which nothing is an ingredient.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from milia_scan.errors import NoIngredientListError
+from milia_scan.ingredients.headers import (
+    FOOTNOTE,
+    MAY_CONTAIN,
+    fold,
+    is_header,
+    is_section_word,
+    is_stop_word,
+)
 from milia_scan.models import Box, IngredientItem, IngredientList, OcrResult, union_box
-from rapidfuzz import fuzz
 
-HEADER_WORDS = (
-    "ingredients",
-    "ingredient",
-    "inci",
-    "inhaltsstoffe",
-    "ingredientes",
-    "ingredienti",
-    "composition",
-    "bestandteile",
-    "ingredienten",
-    "ingredienser",
-    "skladniki",
-    "sklad",
-)
-STOP_WORDS = (
-    "directions",
-    "direction",
-    "how",
-    "usage",
-    "use",
-    "apply",
-    "warning",
-    "warnings",
-    "caution",
-    "cautions",
-    "precautions",
-    "attention",
-    "made",
-    "manufactured",
-    "mfd",
-    "distributed",
-    "dist",
-    "batch",
-    "lot",
-    "exp",
-    "expiry",
-    "expires",
-    "net",
-    "keep",
-    "for",
-    "store",
-    "storage",
-    "www",
-    "mode",
-    "conseils",
-    "anwendung",
-    "hergestellt",
-    "fabrique",
-    "produced",
-    "packed",
-    "product",
-)
-_PLUS_MINUS = r"(?:\+\s*/\s*-|±)"
-_MAY_PHRASE = (
-    r"(?:may\s*contain|peut\s*contenir|kann\s*enthalten|puede\s*contener"
-    r"|pu[oò]\s*contenere)"
-)
-_MAY_CONTAIN = re.compile(  # "[+/- May Contain:", "May contain (+/-):", "(may contain)", "[+/-]:"
-    rf"[\[(]?\s*{_PLUS_MINUS}?\s*[\])]?\s*(?:{_MAY_PHRASE}\s*/?\s*)+"
-    rf"(?:[\[(]\s*{_PLUS_MINUS}\s*[\])])?\s*[\])]?\s*:?"
-    rf"|[\[(]\s*{_PLUS_MINUS}\s*[\])]\s*:?",
-    re.IGNORECASE,
-)
-_LINE_SEPARATOR = re.compile(r"[,;•·●▪]")
+# How well the lexicon supports a piece of text as one ingredient: 0 when it knows no such
+# name, else up to 100 (the matcher's score). The matcher provides it (`Matcher.support`).
+Support = Callable[[str], float]
+
+__all__ = [
+    "Support",
+    "Token",
+    "extract_from_ocr",
+    "extract_from_text",
+    "extract_ingredients",
+    "is_header",
+    "is_section_word",
+]
+
+_LINE_SEPARATOR = re.compile(r"[,;•·●▪■◆♦・、，]")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")  # "1,2-Hexanediol" is one name
 MAX_GROUP = 60  # characters a bracketed group may span: longer, and OCR lost its closing bracket
-_SEPARATORS = ",;•·●▪"
-_TRAILING_JUNK = " .,;:*†‡¹²°-_"
+# Always an item break (outside brackets and numbers).
+_SEPARATORS = ",;•·●▪■◆♦・、，"
+# Marks that are a separator on some labels and part of a name or noise on others; each kind is
+# used only where the lexicon recognises more names with it (see _choose_breaks).
+_AMBIGUOUS = {
+    "star": "*",
+    "plus": "+",
+    "guillemet": "«»",
+    "bar": "|¦",
+    "dash": "–—",
+    "tilde": "~",
+}
+# A lone character between spaces that OCR made of a bullet ("WATER e GLYCERIN").
+_LONE_BULLET = frozenset("eoc°º¤¢©®•·*+«»|~-–—=")
+_TRAILING_JUNK = " .,;:*†‡¹²°-–—_=~«»|¦+"
+_LEADING_JUNK = " *•·●▪■◆♦-–—=~«»|¦+.,;:"
+MIN_SUPPORT = 1  # items recognised before a candidate counts as a list at all
+DENSE_LINE = 0.5  # share of a line's words in recognised names for the line to be "listy"
 
 
 @dataclass(frozen=True)
@@ -95,34 +76,6 @@ class Token:
     @property
     def block(self) -> tuple[int, int]:
         return self.line[:2]
-
-
-def fold(word: str) -> str:
-    """Lower case, no accents, letters only: the form compared against header and stop words."""
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed.casefold() if ch.isalpha())
-
-
-def _is_word(token_text: str, vocabulary: tuple[str, ...]) -> bool:
-    word = fold(token_text)
-    if len(word) < 3:
-        return False
-    if word in vocabulary:
-        return True
-    if len(word) < 6:
-        return False
-    return any(fuzz.ratio(word, v) >= 85 for v in vocabulary if len(v) >= 6)
-
-
-def is_header(token_text: str) -> bool:
-    parts = [p for p in re.split(r"[/|:]", token_text) if p]
-    return bool(parts) and any(_is_word(p, HEADER_WORDS) for p in parts)
-
-
-def is_section_word(text: str) -> bool:
-    """A header or section word standing alone ("Ingredients:", "Directions"), never an item."""
-    words = text.replace(":", " ").split()
-    return 0 < len(words) <= 2 and (is_header(words[0]) or _is_word(words[0], STOP_WORDS))
 
 
 def tokens_from_ocr(result: OcrResult) -> list[Token]:
@@ -161,7 +114,7 @@ def _is_stop(tokens: list[Token], i: int) -> bool:
         or prev.text.endswith((".", ":"))
         or tok.text.endswith(":")
     )
-    return at_boundary and (_is_word(tok.text.rstrip(":"), STOP_WORDS) or is_header(tok.text))
+    return at_boundary and (is_stop_word(tok.text.rstrip(":")) or is_header(tok.text))
 
 
 def _looks_like_sentence(tokens: list[Token], i: int) -> bool:
@@ -196,7 +149,8 @@ def _list_end(tokens: list[Token], start: int) -> int:
 
 
 def _join(tokens: list[Token]) -> tuple[str, list[int]]:
-    """Join tokens into one string, mending words broken across lines; map chars to tokens."""
+    """Join tokens into one string, mending words broken across lines; map chars to tokens.
+    A line break is kept as a newline (a possible item break on lists printed one per line)."""
     text: list[str] = []
     owner: list[int] = []
     for k, tok in enumerate(tokens):
@@ -208,7 +162,7 @@ def _join(tokens: list[Token]) -> tuple[str, list[int]]:
                 text.pop()  # "Alco-" + "hol" -> "Alcohol"
                 owner.pop()
             elif not broken:
-                text.append(" ")
+                text.append("\n" if tok.line != prev.line else " ")
                 owner.append(-1)
         for ch in piece:
             text.append(ch)
@@ -231,36 +185,56 @@ def _bracket_pairs(text: str) -> set[int]:
     return paired
 
 
-def _split_items(text: str) -> list[tuple[int, int]]:
-    """Spans of the items, split at separators outside brackets, and at '. ' between items."""
-    spans: list[tuple[int, int]] = []
+def _break_kinds(text: str) -> list[tuple[int, int, str]]:
+    """Every possible item break outside brackets: (start, end, kind). Kind "sep" always
+    breaks; "stop" is a full stop; the others are the ambiguous marks, "lone", "dash-space"
+    (a hyphen with a space beside it) and "line" (a line end)."""
     paired = _bracket_pairs(text)
     depth = 0
-    begin = 0
+    found: list[tuple[int, int, str]] = []
+    n = len(text)
     for i, ch in enumerate(text):
         if i in paired:
             depth += 1 if ch in "([{" else -1
-        elif (
-            ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
-        ):
+            continue
+        if depth:
+            continue
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i + 1 < n else " "
+        if ch == "," and before.isdigit() and after.isdigit():
             continue  # "1,2-Hexanediol"
-        elif depth == 0 and (
-            ch in _SEPARATORS
-            or (
-                ch == "."
-                and (i + 1 == len(text) or text[i + 1] == " ")
-                and not text[max(0, i - 1) : i].isdigit()
-            )
-        ):
-            spans.append((begin, i))
-            begin = i + 1
+        if ch in _SEPARATORS:
+            found.append((i, i + 1, "sep"))
+        elif (ch == "." and after.isspace() and not before.isdigit()) or (ch == "." and i + 1 == n):
+            found.append((i, i + 1, "stop"))
+        elif ch == "\n":
+            found.append((i, i + 1, "line"))
+        elif before.isspace() and after.isspace() and ch in _LONE_BULLET:
+            found.append((i, i + 1, "lone"))
+        elif ch == "-" and (before.isspace() or after.isspace()) and not after.isdigit():
+            found.append((i, i + 1, "dash-space"))
+        else:
+            for kind, marks in _AMBIGUOUS.items():
+                if ch in marks:
+                    found.append((i, i + 1, kind))
+                    break
+    return found
+
+
+def _spans(text: str, breaks: list[tuple[int, int, str]], kinds: set[str]) -> list[tuple[int, int]]:
+    spans = []
+    begin = 0
+    for a, b, kind in breaks:
+        if kind in kinds:
+            spans.append((begin, a))
+            begin = b
     spans.append((begin, len(text)))
     return spans
 
 
 def _clean(raw: str) -> str:
     """Tidy one item: spacing, stray punctuation, bullets, and brackets left unbalanced."""
-    item = " ".join(raw.split()).strip(_TRAILING_JUNK).lstrip("*•-–— ")
+    item = " ".join(raw.split()).strip(_TRAILING_JUNK).lstrip(_LEADING_JUNK)
     for opener, closer in ("()", "[]", "{}"):
         while item.endswith(closer) and item.count(closer) > item.count(opener):
             item = item[:-1].rstrip(_TRAILING_JUNK)
@@ -269,18 +243,66 @@ def _clean(raw: str) -> str:
     return item.strip()
 
 
-def _items(tokens: list[Token]) -> list[IngredientItem]:
+def _default_support(raw: str) -> float:
+    """Without a lexicon: any short run of words could be an ingredient."""
+    words = raw.split()
+    if not 0 < len(words) <= 6 or not any(ch.isalpha() for ch in raw) or is_header(words[0]):
+        return 0.0
+    return 50.0
+
+
+def _recognised(pieces: list[str], support: Support) -> float:
+    """How well a split reads: the pieces the lexicon knows, less half a point for each piece
+    it does not (so a split that only cuts a known name in two never wins)."""
+    total = 0.0
+    for piece in pieces:
+        raw = _clean(piece)
+        if raw and any(ch.isalnum() for ch in raw):
+            total += 1.0 if support(raw) > 0 else -0.5
+    return total
+
+
+def _choose_breaks(text: str, breaks: list[tuple[int, int, str]], support: Support) -> set[str]:
+    """The item breaks this label uses: separators and full stops always; each ambiguous kind
+    only when splitting at it makes the lexicon recognise more; line ends only on a list that
+    has no other breaks (one name per line)."""
+    kinds = {"sep", "stop"}
+    present = {kind for _, _, kind in breaks} - kinds
+    order = ["lone", "star", "plus", "guillemet", "bar", "dash", "dash-space", "tilde", "line"]
+    best = _recognised([text[a:b] for a, b in _spans(text, breaks, kinds)], support)
+    for kind in order:
+        if kind not in present:
+            continue
+        if kind == "line" and sum(1 for _, _, k in breaks if k in kinds) >= 2:
+            continue  # a separated list wrapped over lines: a line end is inside a name
+        trial = kinds | {kind}
+        score = _recognised([text[a:b] for a, b in _spans(text, breaks, trial)], support)
+        if score > best:
+            kinds, best = trial, score
+    return kinds
+
+
+def _items(tokens: list[Token], support: Support) -> list[IngredientItem]:
     text, owner = _join(tokens)
+    footnote = FOOTNOTE.search(text)
+    if footnote and any(ch.isalpha() for ch in text[: footnote.start()]):
+        text, owner = text[: footnote.start()], owner[: footnote.start()]
     regions: list[tuple[int, int, bool]] = []
-    marker = _MAY_CONTAIN.search(text)
+    marker = MAY_CONTAIN.search(text)
     if marker:
         regions.append((0, marker.start(), False))
         regions.append((marker.end(), len(text), True))
     else:
         regions.append((0, len(text), False))
     items: list[IngredientItem] = []
+    after_stop: list[bool] = []
     for r_begin, r_end, may in regions:
-        for a, b in _split_items(text[r_begin:r_end]):
+        region = text[r_begin:r_end]
+        breaks = _break_kinds(region)
+        kinds = _choose_breaks(region, breaks, support)
+        stops = {b for _, b, kind in breaks if kind == "stop" and kind in kinds}
+        for a, b in _spans(region, breaks, kinds):
+            starts_after_stop = a in stops
             a, b = a + r_begin, b + r_begin
             raw = _clean(text[a:b])
             if not raw or not any(ch.isalnum() for ch in raw):
@@ -288,22 +310,70 @@ def _items(tokens: list[Token]) -> list[IngredientItem]:
             ks = sorted({owner[i] for i in range(a, b) if owner[i] >= 0})
             boxes = [box for k in ks if (box := tokens[k].box) is not None]
             items.append(IngredientItem(len(items) + 1, raw, union_box(boxes), may))
+            after_stop.append(starts_after_stop)
+    return _trim_tail(items, after_stop, support)
+
+
+def _trim_tail(
+    items: list[IngredientItem], after_stop: list[bool], support: Support
+) -> list[IngredientItem]:
+    """Drop the unknown words after the full stop that ends the last ingredient ("SODIUM
+    CHLORIDE. MOISTURISER." ends at Sodium Chloride)."""
+    # The unknown items at the end, if they begin after a full stop, are text after the list.
+    tail = len(items)
+    while tail > 1 and support(items[tail - 1].raw) <= 0 and not items[tail - 1].may_contain:
+        tail -= 1
+    if tail < len(items) and after_stop[tail]:
+        items = items[:tail]
     return items
 
 
-def _best_list(tokens: list[Token]) -> tuple[int, int] | None:
-    """The header-led span with the most commas, or None when the text has no header."""
-    best: tuple[int, int, int] | None = None
-    for start in _header_spans(tokens):
-        end = _list_end(tokens, start)
-        commas = sum(t.text.count(",") for t in tokens[start:end])
-        if end > start and (best is None or commas > best[0]):
-            best = (commas, start, end)
-    return (best[1], best[2]) if best else None
+def _candidate_lines(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Token index ranges of each OCR line, in reading order."""
+    lines: list[tuple[int, int]] = []
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i == len(tokens) or tokens[i].line != tokens[start].line:
+            lines.append((start, i))
+            start = i
+    return lines
+
+
+def _dense_run(tokens: list[Token], support: Support) -> tuple[int, int] | None:
+    """Without trusting a header: the run of lines densest in names the lexicon knows."""
+    lines = _candidate_lines(tokens)
+    listy: list[float] = []
+    for a, b in lines:
+        text = " ".join(t.text for t in tokens[a:b])
+        pieces = re.split(r"[,;•·●▪■◆♦*+«»|–—]|\s-\s|\.\s", text)
+        words = len(text.split())
+        known = sum(len(_clean(p).split()) for p in pieces if _clean(p) and support(_clean(p)) > 0)
+        listy.append(known / words if words else 0.0)
+    best: tuple[float, int, int] | None = None
+    i = 0
+    while i < len(lines):
+        if listy[i] < DENSE_LINE:
+            i += 1
+            continue
+        j = i
+        gap = 0
+        while j + 1 < len(lines) and (listy[j + 1] >= DENSE_LINE or gap == 0):
+            gap = gap + 1 if listy[j + 1] < DENSE_LINE else 0
+            j += 1
+        while j > i and listy[j] < DENSE_LINE:
+            j -= 1
+        weight = sum(listy[i : j + 1])
+        if best is None or weight > best[0]:
+            best = (weight, i, j)
+        i = j + 1
+    if best is None or best[0] < 1.0:
+        return None
+    return lines[best[1]][0], lines[best[2]][1]
 
 
 def _comma_block(tokens: list[Token]) -> tuple[int, int] | None:
-    """Without a header: the OCR block with the most commas, if it looks like a list."""
+    """Without a lexicon or header: the OCR block with the most commas, if it looks like a
+    list."""
     blocks: dict[tuple[int, int], list[int]] = {}
     for i, tok in enumerate(tokens):
         blocks.setdefault(tok.block, []).append(i)
@@ -315,56 +385,115 @@ def _comma_block(tokens: list[Token]) -> tuple[int, int] | None:
     return best[0], best[-1] + 1
 
 
-def extract_ingredients(tokens: list[Token], *, pasted: bool = False) -> IngredientList:
-    """Find and split the ingredient list. `pasted` text may be a bare list without a header."""
-    warnings: list[str] = []
-    span = _best_list(tokens)
-    header = None
-    if span is not None:
-        header = next((t.text for t in reversed(tokens[: span[0]]) if is_header(t.text)), None)
-    elif pasted and tokens:
-        span = (0, _list_end(tokens, 0))
-    else:
-        span = _comma_block(tokens)
-        if span is not None:
-            warnings.append(
-                "No 'Ingredients' header was found; the comma-separated block of text "
-                "was read as the ingredient list."
+def _latin_letter(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith("LATIN")
+
+
+def _script_share(items: list[IngredientItem]) -> float:
+    """The share of the items' letters that are not Latin (a list printed in Cyrillic, say)."""
+    letters = [ch for item in items for ch in item.raw if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(1 for ch in letters if not _latin_letter(ch)) / len(letters)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: str  # "header", "pasted", "dense", "commas"
+    items: tuple[IngredientItem, ...]
+    known: float
+
+
+def _candidate(
+    tokens: list[Token], start: int, end: int, kind: str, support: Support
+) -> _Candidate | None:
+    if end <= start:
+        return None
+    items = _items(tokens[start:end], support)
+    known = sum(1.0 for i in items if support(i.raw) > 0)
+    return _Candidate(start, end, kind, tuple(items), known)
+
+
+def extract_ingredients(
+    tokens: list[Token], *, pasted: bool = False, support: Support | None = None
+) -> IngredientList:
+    """Find and split the ingredient list. `pasted` text may be a bare list without a header.
+    `support` (the matcher's) lets the lexicon choose the list and its item breaks."""
+    have_lexicon = support is not None
+    support = _cached(support or _default_support)
+    candidates: list[_Candidate] = []
+    for start in _header_spans(tokens):
+        c = _candidate(tokens, start, _list_end(tokens, start), "header", support)
+        if c is not None:
+            candidates.append(c)
+    if pasted and tokens and not any(c.items for c in candidates):
+        c = _candidate(tokens, 0, _list_end(tokens, 0), "pasted", support)
+        if c is not None:
+            candidates.append(c)
+    dense = _dense_run(tokens, support) if have_lexicon else _comma_block(tokens)
+    if dense is not None:
+        c = _candidate(tokens, dense[0], dense[1], "dense", support)
+        if c is not None:
+            candidates.append(c)
+    # A header's list wins unless the lexicon recognises far more elsewhere (a header read
+    # from marketing text, or the real header lost); among headers, the best recognised.
+    led = max(
+        (c for c in candidates if c.kind != "dense" and c.items),
+        key=lambda c: (c.known, -c.start),
+        default=None,
+    )
+    found = next((c for c in candidates if c.kind == "dense" and c.known >= MIN_SUPPORT), None)
+    chosen = led
+    if found is not None and (led is None or found.known > 1.5 * led.known + 1):
+        chosen = found
+    if chosen is None:
+        headed = [c for c in candidates if c.kind == "header"]
+        if headed and not any(c.items for c in headed):
+            raise NoIngredientListError(
+                "an 'Ingredients' header was found but no ingredients after it; photograph the "
+                "whole ingredient panel"
             )
-    if span is None:
         raise NoIngredientListError(
-            "no ingredient list found: the text has no 'Ingredients' header and no comma-separated "
-            "list; photograph the ingredient panel closer and straighter"
+            "no ingredient list found: the text has no 'Ingredients' header and no run of "
+            "ingredient names; photograph the ingredient panel closer and straighter"
         )
-    items = _items(tokens[span[0] : span[1]])
-    if not items:
+    items = list(chosen.items)
+    if chosen.known == 0 and _script_share(items) > 0.5:
         raise NoIngredientListError(
-            "an 'Ingredients' header was found but no ingredients after it; photograph the whole "
-            "ingredient panel"
+            "the ingredient list is printed in another script, not in INCI names, so milia-scan "
+            "cannot read it; photograph the INCI list if the label has one, or paste it from "
+            "the maker's site into 'milia-scan text'"
+        )
+    header = None
+    warnings: list[str] = []
+    if chosen.kind == "header":
+        header = next((t.text for t in reversed(tokens[: chosen.start]) if is_header(t.text)), None)
+    elif chosen.kind == "dense":
+        warnings.append(
+            "No 'Ingredients' header was read; the block of text densest in ingredient names "
+            "was read as the ingredient list."
         )
     return IngredientList(tuple(items), header, tuple(warnings))
 
 
-def extract_from_ocr(result: OcrResult) -> IngredientList:
-    return extract_ingredients(tokens_from_ocr(result))
+def _cached(support: Support) -> Support:
+    seen: dict[str, float] = {}
+
+    def cached(raw: str) -> float:
+        if raw not in seen:
+            seen[raw] = support(raw) if len(raw) <= 120 else 0.0
+        return seen[raw]
+
+    return cached
 
 
-def _has_separator(line: str) -> bool:
-    return bool(_LINE_SEPARATOR.search(_DIGIT_COMMA.sub("", line)))
+def extract_from_ocr(result: OcrResult, support: Support | None = None) -> IngredientList:
+    return extract_ingredients(tokens_from_ocr(result), support=support)
 
 
-def extract_from_text(text: str) -> IngredientList:
-    """A pasted list: comma-separated or one per line, with or without a header. Where two or
-    more lines carry no separator at all, each of those lines is an ingredient of its own."""
-    lines = text.splitlines()
-    bare = [
-        n
-        for n, ln in enumerate(lines)
-        if ln.strip() and not _has_separator(ln) and not all(is_header(w) for w in ln.split())
-    ]
-    if len(bare) >= 2:
-        for n in bare:
-            if not lines[n].rstrip().endswith(("-", ".", ":")):
-                lines[n] = lines[n].rstrip() + ","
-        text = "\n".join(lines)
-    return extract_ingredients(tokens_from_text(text), pasted=True)
+def extract_from_text(text: str, support: Support | None = None) -> IngredientList:
+    """A pasted list: separated by anything `extract_ingredients` knows, or one per line, with
+    or without a header."""
+    return extract_ingredients(tokens_from_text(text), pasted=True, support=support)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from milia_scan.ingredients.extract import is_section_word
+from milia_scan.ingredients.rescue import rescue
 from milia_scan.lexicon import Entry, Lexicon, name_key
 from milia_scan.lexicon.rules import family_class
 from milia_scan.models import IngredientItem, Match, union_box
@@ -288,15 +289,28 @@ class Matcher:
             found.append((near[pos], float(score)))
         return found
 
+    def support(self, raw: str) -> float:
+        """How well the lexicon supports `raw` as one ingredient: its match score, 0 when
+        nothing matches (extraction uses this to choose the list and its item breaks)."""
+        if len(raw.split()) > 12 or not any(ch.isalpha() for ch in raw) or is_section_word(raw):
+            return 0.0
+        found = self.match(IngredientItem(0, raw, None))
+        if found.entry is not None:
+            return found.score
+        # A family ending ("-siloxane") names one short item, not a run of words holding it.
+        return 60.0 if found.method == "rule" and len(raw.split()) <= 4 else 0.0
+
     def match_list(self, items: Sequence[IngredientItem]) -> tuple[Match, ...]:
         """Match every item, mend the list's segmentation, then apply whole-list rules.
 
         Header and section words are never ingredients; two unrecognised neighbours that
         form a name together are joined ("Cetearyl" + "Alcohol"); an unrecognised item that is
-        two names run together is split ("Dimethicone Cyclopentasiloxane")."""
+        two names run together is split ("Dimethicone Cyclopentasiloxane"); a name among OCR
+        noise is cut out of it (`rescue`)."""
         kept = [i for i in items if not (is_section_word(i.raw) and self._exact(i) is None)]
         matches = self._join_broken([self.match(i) for i in kept])
         matches = [part for m in matches for part in self._split_run(m)]
+        matches = [part for m in matches for part in rescue(m, self.match)]
         matches = [
             replace(m, item=replace(m.item, position=n)) for n, m in enumerate(matches, start=1)
         ]

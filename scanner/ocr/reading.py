@@ -76,7 +76,7 @@ Judge = Callable[[OcrResult], Evidence]
 def evidence_for(ocr: OcrResult, matcher: Matcher) -> Evidence:
     """Extract the list from a reading and count the items the lexicon recognises."""
     try:
-        ingredients = extract_from_ocr(ocr)
+        ingredients = extract_from_ocr(ocr, matcher.support)
     except NoIngredientListError:
         return Evidence(None, 0, 0, ocr.confidence)
     matches = matcher.match_list(ingredients.items)
