@@ -59,9 +59,11 @@ screenshot: setup
 		--disable-component-update --disable-sync --hide-scrollbars --user-data-dir=build/chromium \
 		--window-size=1000,1500 --screenshot=docs/report-screenshot.png "file://$(CURDIR)/build/report.html"
 
-## Regenerate the sample images from samples/products/*.toml (deterministic).
+## Regenerate the sample images from samples/products/*.toml and the wild tiers from the text
+## corpus (deterministic; the wild tiers need the Debian font packages make_wild.py names).
 samples: setup
 	$(BIN)/python samples/make_samples.py
+	$(BIN)/python samples/make_wild.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

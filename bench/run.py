@@ -23,7 +23,36 @@ from milia_scan.pipeline import matcher_for, scan_image
 from .metrics import Score, load_truth, score, total
 
 ROOT = Path(__file__).resolve().parent.parent
-TIERS = ("flat", "phone", "curved", "hard", "curved2", "hard2")
+TIERS = ("flat", "phone", "curved", "hard", "curved2", "hard2", "wild-flat", "wild-phone")
+
+
+def splits(samples: Path) -> dict[str, str]:
+    """Product id -> 'tune' or 'holdout' for the wild tiers (samples/wild-manifest.tsv)."""
+    manifest = samples / "wild-manifest.tsv"
+    if not manifest.exists():
+        return {}
+    rows = [ln.split("\t") for ln in manifest.read_text(encoding="utf-8").splitlines()]
+    head = rows[0]
+    return {r[head.index("id")]: r[head.index("split")] for r in rows[1:] if len(r) == len(head)}
+
+
+def groups(samples: Path, tiers: list[str]) -> list[tuple[str, list[Path]]]:
+    """(row name, images) per tier; the wild tiers in two rows, tuned-on and held-out."""
+    split = splits(samples)
+    out = []
+    for tier in tiers:
+        folder = samples / tier
+        images = sorted(p for p in folder.glob("*") if not p.name.endswith(".txt"))
+        if not images:
+            continue
+        if tier.startswith("wild"):
+            for part in ("tune", "holdout"):
+                chosen = [p for p in images if split.get(p.stem) == part]
+                if chosen:
+                    out.append((f"{tier}/{part}", chosen))
+        else:
+            out.append((tier, images))
+    return out
 
 
 def plain_pass_seconds(image: Path) -> float:
@@ -53,11 +82,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every image")
-    parser.add_argument("--only", choices=["accuracy", "matching", "throughput"], default=None)
+    parser.add_argument(
+        "--only", choices=["accuracy", "real", "matching", "throughput"], default=None
+    )
     args = parser.parse_args(argv)
     results: dict[str, object] = {}
     if args.only in (None, "accuracy"):
         results.update(accuracy(args))
+    if args.only in (None, "real"):
+        from .real import main as real
+
+        results["real_photos"] = real()
     if args.only in (None, "matching"):
         from .matching import main as matching
 
@@ -78,11 +113,7 @@ def accuracy(args: argparse.Namespace) -> dict[str, object]:
     rows = []
     per_image = []
     plain_cache: dict[Path, float] = {}
-    for tier in args.tiers:
-        folder = args.samples / tier
-        images = sorted(p for p in folder.glob("*") if not p.name.endswith(".txt"))
-        if not images:
-            continue
+    for tier, images in groups(args.samples, args.tiers):
         for engine in engines:
             options = ScanOptions(engine=engine)
             scores: list[Score] = []
@@ -147,14 +178,14 @@ def accuracy(args: argparse.Namespace) -> dict[str, object]:
             )
 
     header = (
-        f"{'tier':8}{'engine':10}{'images':>7}{'failed':>7}{'recall':>8}{'precision':>10}"
+        f"{'tier':20}{'engine':10}{'images':>7}{'failed':>7}{'recall':>8}{'precision':>10}"
         f"{'sil+occ':>9}{'s/img':>8}{'plain s':>9}{'ratio':>7}"
     )
     print(header)
     print("-" * len(header))
     for r in rows:
         print(
-            f"{r['tier']:8}{r['engine']:10}{r['images']:>7}{r['failed']:>7}{r['recall']:>8.3f}"
+            f"{r['tier']:20}{r['engine']:10}{r['images']:>7}{r['failed']:>7}{r['recall']:>8.3f}"
             f"{r['precision']:>10.3f}{r['key_recall']:>9.3f}{r['median_s']:>8.2f}"
             f"{r['plain_median_s']:>9.2f}{r['ratio']:>7.2f}"
         )
