@@ -249,3 +249,15 @@ def test_a_name_among_column_noise_is_cut_out(lexicon: Lexicon) -> None:
         "Dimethicone",
         "Glycerin",
     ]
+
+
+def test_the_corpus_with_every_separator(lexicon: Lexicon) -> None:
+    """Issue 11's floor: the 40 real-world lists, with their commas replaced by each separator
+    labels print and by OCR's readings of a bullet, recognised at 99.5% or better with no false
+    risky or helpful class."""
+    from bench.matching import SEPARATORS, corpus_scores
+
+    for sep in SEPARATORS:
+        scores = corpus_scores(lexicon, sep, quiet=True)
+        assert scores["recognised_right"] >= 0.995, sep
+        assert scores["false_risk_classes"] == 0, sep

@@ -14,9 +14,7 @@ footnote or percentage line, or at a full stop after which nothing is an ingredi
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from milia_scan.errors import NoIngredientListError
@@ -28,11 +26,8 @@ from milia_scan.ingredients.headers import (
     is_section_word,
     is_stop_word,
 )
+from milia_scan.ingredients.segment import LONE_BULLET, MARKS, SURE, Support, clean, split
 from milia_scan.models import Box, IngredientItem, IngredientList, OcrResult, union_box
-
-# How well the lexicon supports a piece of text as one ingredient: 0 when it knows no such
-# name, else up to 100 (the matcher's score). The matcher provides it (`Matcher.support`).
-Support = Callable[[str], float]
 
 __all__ = [
     "Support",
@@ -44,27 +39,9 @@ __all__ = [
     "is_section_word",
 ]
 
-_LINE_SEPARATOR = re.compile(r"[,;•·●▪■◆♦・、，]")
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")  # "1,2-Hexanediol" is one name
-MAX_GROUP = 60  # characters a bracketed group may span: longer, and OCR lost its closing bracket
-# Always an item break (outside brackets and numbers).
-_SEPARATORS = ",;•·●▪■◆♦・、，"
-# Marks that are a separator on some labels and part of a name or noise on others; each kind is
-# used only where the lexicon recognises more names with it (see _choose_breaks).
-_AMBIGUOUS = {
-    "star": "*",
-    "plus": "+",
-    "guillemet": "«»",
-    "bar": "|¦",
-    "dash": "–—",
-    "tilde": "~",
-}
-# A lone character between spaces that OCR made of a bullet ("WATER e GLYCERIN").
-_LONE_BULLET = frozenset("eoc°º¤¢©®•·*+«»|~-–—=")
-_TRAILING_JUNK = " .,;:*†‡¹²°-–—_=~«»|¦+"
-_LEADING_JUNK = " *•·●▪■◆♦-–—=~«»|¦+.,;:"
 MIN_SUPPORT = 1  # items recognised before a candidate counts as a list at all
 DENSE_LINE = 0.5  # share of a line's words in recognised names for the line to be "listy"
+MAX_GAP = 2  # lines that are not listy a run of list lines may cross
 
 
 @dataclass(frozen=True)
@@ -118,11 +95,11 @@ def _is_stop(tokens: list[Token], i: int) -> bool:
 
 
 def _looks_like_sentence(tokens: list[Token], i: int) -> bool:
-    """After a full stop: does the text from i run as a sentence (4+ words, no comma)?"""
+    """After a full stop: does the text from i run as a sentence (4+ words, no separator)?"""
     words = 0
     for tok in tokens[i : i + 12]:
         words += 1
-        if "," in tok.text or ";" in tok.text:
+        if any(ch in SURE or ch in MARKS for ch in tok.text) or tok.text in LONE_BULLET:
             return False
         if tok.text.endswith("."):
             break
@@ -140,7 +117,7 @@ def _list_end(tokens: list[Token], start: int) -> int:
             and not prev.text[-2:-1].isdigit()
             and (
                 tokens[i].block != prev.block
-                or tokens[i].text[:1] in "*†"
+                or (tokens[i].text[:1] in "*†" and tokens[i].text.strip("*†"))  # "*organic"
                 or _looks_like_sentence(tokens, i)
             )
         ):
@@ -170,116 +147,12 @@ def _join(tokens: list[Token]) -> tuple[str, list[int]]:
     return "".join(text), owner
 
 
-def _bracket_pairs(text: str) -> set[int]:
-    """Indexes of the brackets that pair up within MAX_GROUP characters. A bracket OCR left
-    unclosed ("Cacao ((ocoa) Seed Butter") groups nothing, so it cannot swallow the list."""
-    paired: set[int] = set()
-    stack: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            stack.append(i)
-        elif ch in ")]}" and stack:
-            start = stack.pop()
-            if i - start <= MAX_GROUP:
-                paired.update((start, i))
-    return paired
-
-
-def _break_kinds(text: str) -> list[tuple[int, int, str]]:
-    """Every possible item break outside brackets: (start, end, kind). Kind "sep" always
-    breaks; "stop" is a full stop; the others are the ambiguous marks, "lone", "dash-space"
-    (a hyphen with a space beside it) and "line" (a line end)."""
-    paired = _bracket_pairs(text)
-    depth = 0
-    found: list[tuple[int, int, str]] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if i in paired:
-            depth += 1 if ch in "([{" else -1
-            continue
-        if depth:
-            continue
-        before = text[i - 1] if i else " "
-        after = text[i + 1] if i + 1 < n else " "
-        if ch == "," and before.isdigit() and after.isdigit():
-            continue  # "1,2-Hexanediol"
-        if ch in _SEPARATORS:
-            found.append((i, i + 1, "sep"))
-        elif (ch == "." and after.isspace() and not before.isdigit()) or (ch == "." and i + 1 == n):
-            found.append((i, i + 1, "stop"))
-        elif ch == "\n":
-            found.append((i, i + 1, "line"))
-        elif before.isspace() and after.isspace() and ch in _LONE_BULLET:
-            found.append((i, i + 1, "lone"))
-        elif ch == "-" and (before.isspace() or after.isspace()) and not after.isdigit():
-            found.append((i, i + 1, "dash-space"))
-        else:
-            for kind, marks in _AMBIGUOUS.items():
-                if ch in marks:
-                    found.append((i, i + 1, kind))
-                    break
-    return found
-
-
-def _spans(text: str, breaks: list[tuple[int, int, str]], kinds: set[str]) -> list[tuple[int, int]]:
-    spans = []
-    begin = 0
-    for a, b, kind in breaks:
-        if kind in kinds:
-            spans.append((begin, a))
-            begin = b
-    spans.append((begin, len(text)))
-    return spans
-
-
-def _clean(raw: str) -> str:
-    """Tidy one item: spacing, stray punctuation, bullets, and brackets left unbalanced."""
-    item = " ".join(raw.split()).strip(_TRAILING_JUNK).lstrip(_LEADING_JUNK)
-    for opener, closer in ("()", "[]", "{}"):
-        while item.endswith(closer) and item.count(closer) > item.count(opener):
-            item = item[:-1].rstrip(_TRAILING_JUNK)
-        while item.startswith(opener) and item.count(opener) > item.count(closer):
-            item = item[1:].lstrip(_TRAILING_JUNK)
-    return item.strip()
-
-
 def _default_support(raw: str) -> float:
     """Without a lexicon: any short run of words could be an ingredient."""
     words = raw.split()
     if not 0 < len(words) <= 6 or not any(ch.isalpha() for ch in raw) or is_header(words[0]):
         return 0.0
     return 50.0
-
-
-def _recognised(pieces: list[str], support: Support) -> float:
-    """How well a split reads: the pieces the lexicon knows, less half a point for each piece
-    it does not (so a split that only cuts a known name in two never wins)."""
-    total = 0.0
-    for piece in pieces:
-        raw = _clean(piece)
-        if raw and any(ch.isalnum() for ch in raw):
-            total += 1.0 if support(raw) > 0 else -0.5
-    return total
-
-
-def _choose_breaks(text: str, breaks: list[tuple[int, int, str]], support: Support) -> set[str]:
-    """The item breaks this label uses: separators and full stops always; each ambiguous kind
-    only when splitting at it makes the lexicon recognise more; line ends only on a list that
-    has no other breaks (one name per line)."""
-    kinds = {"sep", "stop"}
-    present = {kind for _, _, kind in breaks} - kinds
-    order = ["lone", "star", "plus", "guillemet", "bar", "dash", "dash-space", "tilde", "line"]
-    best = _recognised([text[a:b] for a, b in _spans(text, breaks, kinds)], support)
-    for kind in order:
-        if kind not in present:
-            continue
-        if kind == "line" and sum(1 for _, _, k in breaks if k in kinds) >= 2:
-            continue  # a separated list wrapped over lines: a line end is inside a name
-        trial = kinds | {kind}
-        score = _recognised([text[a:b] for a, b in _spans(text, breaks, trial)], support)
-        if score > best:
-            kinds, best = trial, score
-    return kinds
 
 
 def _items(tokens: list[Token], support: Support) -> list[IngredientItem]:
@@ -297,20 +170,15 @@ def _items(tokens: list[Token], support: Support) -> list[IngredientItem]:
     items: list[IngredientItem] = []
     after_stop: list[bool] = []
     for r_begin, r_end, may in regions:
-        region = text[r_begin:r_end]
-        breaks = _break_kinds(region)
-        kinds = _choose_breaks(region, breaks, support)
-        stops = {b for _, b, kind in breaks if kind == "stop" and kind in kinds}
-        for a, b in _spans(region, breaks, kinds):
-            starts_after_stop = a in stops
+        for a, b, stop in split(text[r_begin:r_end], support):
             a, b = a + r_begin, b + r_begin
-            raw = _clean(text[a:b])
+            raw = clean(text[a:b])
             if not raw or not any(ch.isalnum() for ch in raw):
                 continue
             ks = sorted({owner[i] for i in range(a, b) if owner[i] >= 0})
             boxes = [box for k in ks if (box := tokens[k].box) is not None]
             items.append(IngredientItem(len(items) + 1, raw, union_box(boxes), may))
-            after_stop.append(starts_after_stop)
+            after_stop.append(stop)
     return _trim_tail(items, after_stop, support)
 
 
@@ -339,30 +207,45 @@ def _candidate_lines(tokens: list[Token]) -> list[tuple[int, int]]:
     return lines
 
 
+def _density(text: str, support: Support) -> float:
+    """The share of a text's words that are in names the lexicon knows (bullets not counted)."""
+    words = sum(1 for w in text.split() if len(w) > 1 or w.isalnum())
+    if not words:
+        return 0.0
+    pieces = [clean(text[a:b]) for a, b, _ in split(text, support)]
+    return min(1.0, sum(len(p.split()) for p in pieces if p and support(p) > 0) / words)
+
+
 def _dense_run(tokens: list[Token], support: Support) -> tuple[int, int] | None:
-    """Without trusting a header: the run of lines densest in names the lexicon knows."""
+    """Without trusting a header: the run of lines densest in names the lexicon knows. A line
+    counts as a list line alone or with a neighbour (a name broken over two lines); a run may
+    cross MAX_GAP lines that are not (a garbled line)."""
     lines = _candidate_lines(tokens)
-    listy: list[float] = []
-    for a, b in lines:
-        text = " ".join(t.text for t in tokens[a:b])
-        pieces = re.split(r"[,;•·●▪■◆♦*+«»|–—]|\s-\s|\.\s", text)
-        words = len(text.split())
-        known = sum(len(_clean(p).split()) for p in pieces if _clean(p) and support(_clean(p)) > 0)
-        listy.append(known / words if words else 0.0)
+    texts = [" ".join(t.text for t in tokens[a:b]) for a, b in lines]
+    alone = [_density(text, support) for text in texts]
+    listy = []
+    for n, value in enumerate(alone):
+        pairs = [value]
+        if value < DENSE_LINE:
+            if n:
+                pairs.append(_density(texts[n - 1] + "\n" + texts[n], support))
+            if n + 1 < len(texts):
+                pairs.append(_density(texts[n] + "\n" + texts[n + 1], support))
+        listy.append(max(pairs) >= DENSE_LINE)
     best: tuple[float, int, int] | None = None
     i = 0
     while i < len(lines):
-        if listy[i] < DENSE_LINE:
+        if not listy[i]:
             i += 1
             continue
         j = i
         gap = 0
-        while j + 1 < len(lines) and (listy[j + 1] >= DENSE_LINE or gap == 0):
-            gap = gap + 1 if listy[j + 1] < DENSE_LINE else 0
+        while j + 1 < len(lines) and (listy[j + 1] or gap < MAX_GAP):
+            gap = 0 if listy[j + 1] else gap + 1
             j += 1
-        while j > i and listy[j] < DENSE_LINE:
+        while j > i and not listy[j]:
             j -= 1
-        weight = sum(listy[i : j + 1])
+        weight = sum(alone[i : j + 1])
         if best is None or weight > best[0]:
             best = (weight, i, j)
         i = j + 1

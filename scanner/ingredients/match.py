@@ -97,6 +97,38 @@ def ocr_fold(key: str) -> str:
     return " ".join(words)
 
 
+# Words that many names share: a fuzzy match must hold on the other, distinctive words.
+_GENERIC = """extract oil seed leaf butter acid alcohol water flower fruit root powder juice wax
+kernel bark peel stem callus culture ferment filtrate hydrolyzed sodium potassium chloride acetate
+stearate palmitate glycol glyceryl distearate sulfate ester"""
+GENERIC_WORDS = frozenset(_GENERIC.split())
+WORD_FLOOR = 60.0  # each distinctive word against its counterpart, when the counts agree
+RESIDUE_SLACK = 10.0  # the words left after the shared ones may be this much looser
+
+
+def _same_distinctive_words(key: str, choice: str, cutoff: float) -> bool:
+    """Whether a fuzzy pair agrees on what tells names apart. Words many names share
+    ("extract", "oil", "acetate") that both hold are set aside; what is left must still be
+    close ("Camellia Extract" is not "Camel Milk Extract", "Lotus Extract" not "Loess
+    Extract"), word by word where the counts agree ("Artemisia Alba Oil" is not "Artemisia
+    Annua Oil"), while one or two OCR slips in a word are still forgiven."""
+    shared = set(key.split()) & set(choice.split()) & GENERIC_WORDS
+    mine = [w for w in key.split() if w not in shared]
+    theirs = [w for w in choice.split() if w not in shared]
+    if not mine or not theirs:
+        return mine == theirs
+    if len(mine) == len(theirs) and any(
+        fuzz.ratio(a, b) < WORD_FLOOR
+        for a, b in zip(mine, theirs, strict=True)
+        if min(len(a), len(b)) >= 4  # "MP" for "AP" is one slip, not another word
+    ):
+        return False
+    if not shared:
+        return True  # the whole-key score already decided
+    left, right = "".join(mine), "".join(theirs)
+    return fuzz.ratio(left, right) >= fuzzy_cutoff(len(left)) - RESIDUE_SLACK
+
+
 def _length_slack(length: int) -> int:
     return max(2, length // 7)
 
@@ -206,9 +238,11 @@ class Matcher:
             )
         return self._vocabulary
 
-    def match(self, item: IngredientItem) -> Match:
-        whole, parts = variants(item.raw)
-        for keys in (whole, parts):
+    def match(self, item: IngredientItem, *, parts: bool = True) -> Match:
+        """The lexicon entry an item names. With `parts`, an item no name matches whole is
+        also tried by its slash-separated parts ("Aqua/Water/Eau")."""
+        whole, slash_parts = variants(item.raw)
+        for keys in (whole, slash_parts) if parts else (whole,):
             found = self._match_keys(item, keys)
             if found is not None:
                 return found
@@ -286,6 +320,8 @@ class Matcher:
                 continue  # never a short word onto a long name ("Amodimethicone")
             if digits != _DIGITS.findall(choice):
                 continue  # PEG-40 is not PEG-100
+            if not _same_distinctive_words(key, choice, cutoff):
+                continue  # "Camellia Extract" is not "Camel Milk Extract"
             found.append((near[pos], float(score)))
         return found
 
@@ -294,9 +330,20 @@ class Matcher:
         nothing matches (extraction uses this to choose the list and its item breaks)."""
         if len(raw.split()) > 12 or not any(ch.isalpha() for ch in raw) or is_section_word(raw):
             return 0.0
-        found = self.match(IngredientItem(0, raw, None))
+        found = self.match(IngredientItem(0, raw, None), parts=False)
+        outside = _PAREN.sub(" ", raw).strip()
+        # "Tocopherol (Vitamin E)": the name outside the brackets must be one too, or
+        # "Aqua (Water) * Niacinamide" would pass as a name by its "(Water)".
+        bracketed = bool(outside) and outside != raw.strip()
+        if found.entry is not None and bracketed and self.support(outside) <= 0:
+            return 0.0
         if found.entry is not None:
             return found.score
+        if "/" in raw and "/ " not in raw and " /" not in raw:
+            # "Aqua/Water/Eau": every part a name ("Water/ Glycerin/" is a list, not a name)
+            scores = [self.support(part) for part in raw.split("/") if part.strip()]
+            if scores and min(scores) > 0:
+                return min(scores)
         # A family ending ("-siloxane") names one short item, not a run of words holding it.
         return 60.0 if found.method == "rule" and len(raw.split()) <= 4 else 0.0
 
