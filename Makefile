@@ -42,14 +42,10 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-## Accuracy and speed on samples/, per tier and engine (tesseract; auto needs the RapidOCR
-## extra, installed here from PyPI), against a plain tesseract pass.
-bench: setup $(VENV)/.rapidocr-stamp
+## Accuracy and speed on samples/ per tier and engine, and on ../shared/real-photos when it is
+## there, against a plain tesseract pass; matching; batch throughput and watch latency.
+bench: setup
 	$(BIN)/python -m bench.run
-
-$(VENV)/.rapidocr-stamp: $(STAMP)
-	@$(BIN)/pip install --quiet -e '.[dev,rapidocr]' --config-settings editable_mode=strict && touch $@ \
-		|| echo "RapidOCR extra not installed: the bench reports tesseract only" >&2
 
 ## Re-make the README's screenshot of a real report (needs Chromium).
 screenshot: setup

@@ -118,6 +118,7 @@ class IngredientItem:
     raw: str
     box: Box | None = None
     may_contain: bool = False
+    engine: str | None = None  # the OCR engine whose reading this item came from
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,10 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 TESSERACT_TIMEOUT = 60.0  # seconds for one tesseract process
 TARGET_XHEIGHT = 22  # px; tesseract reads best with x-height around 20-30 px
 TESSERACT_LANG = "eng"
-ENGINES = ("tesseract", "rapidocr", "auto")  # auto: tesseract, then RapidOCR on a poor reading
-ENGINE = "tesseract"
+# auto: PP-OCR (RapidOCR) first, tesseract on the list block where PP-OCR leaves an item
+# unrecognised, the two readings fused item by item.
+ENGINES = ("tesseract", "rapidocr", "auto")
+ENGINE = "auto"
 
 
 @dataclass(frozen=True)

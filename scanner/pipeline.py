@@ -17,9 +17,14 @@ from milia_scan.image.preprocess import preprocess
 from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
 from milia_scan.ingredients.match import Matcher
 from milia_scan.lexicon import Lexicon, load_lexicon
-from milia_scan.models import IngredientList, LoadedImage, Match, PreparedImage, Report
-from milia_scan.ocr.engine import OcrEngine, engine_for, fallback_engine_for
-from milia_scan.ocr.reading import evidence_for, read_label
+from milia_scan.models import IngredientList, Match, Report
+from milia_scan.ocr.engine import (
+    OcrEngine,
+    engine_for,
+    fallback_engine_for,
+    missing_engine_warning,
+)
+from milia_scan.ocr.reading import evidence_for, on_photo, read_label
 from milia_scan.options import ScanOptions
 
 LOW_OCR_CONFIDENCE = 60.0
@@ -99,21 +104,6 @@ def analyse(
     )
 
 
-def _box_to_original(
-    prepared: PreparedImage, image: LoadedImage, ingredients: IngredientList
-) -> IngredientList:
-    items = []
-    for item in ingredients.items:
-        if item.box is None:
-            items.append(item)
-            continue
-        x, y, w, h = prepared.to_original(item.box)
-        x0, y0 = max(0, x), max(0, y)
-        x1, y1 = min(image.width, x + w), min(image.height, y + h)
-        items.append(replace(item, box=(x0, y0, max(0, x1 - x0), max(0, y1 - y0))))
-    return replace(ingredients, items=tuple(items))
-
-
 def scan_image(
     path: str | Path,
     options: ScanOptions | None = None,
@@ -148,15 +138,17 @@ def scan_image(
     if reading.retry_seconds:
         timings["ocr_retry"] = reading.retry_seconds
     start = time.perf_counter()
-    # raises when no list is found
-    found = reading.evidence.ingredients or extract_from_ocr(ocr, matcher.support)
-    ingredients = _box_to_original(prepared, image, found)
+    ingredients = reading.ingredients
+    if ingredients is None:  # raises: no list found, with the reason
+        ingredients = on_photo(prepared, image, extract_from_ocr(ocr, matcher.support))
     timings["extract"] = time.perf_counter() - start
 
     report = analyse(
         ingredients, lexicon, str(path), timings, label_text=ocr.text, analysis=analysis
     )
     warnings = list(report.warnings)
+    if (missing := missing_engine_warning(options)) is not None:
+        warnings.insert(0, missing)
     if ocr.confidence < LOW_OCR_CONFIDENCE:
         warnings.insert(
             0,
@@ -166,7 +158,7 @@ def scan_image(
     return replace(
         report,
         warnings=tuple(warnings),
-        ocr_engine=ocr.engine,
+        ocr_engine="+".join(reading.engines) or ocr.engine,
         ocr_confidence=ocr.confidence,
         ocr_text=ocr.text,
     )

@@ -123,12 +123,18 @@ def test_missing_tesseract_names_the_package(monkeypatch: pytest.MonkeyPatch) ->
     tesseract.tesseract_version.cache_clear()
     tesseract.check_language.cache_clear()
     try:
-        code, _out, err = run("scan", str(sample))
+        code, _out, err = run("scan", str(sample), "--engine", "tesseract")
+        auto_code, auto_out, _ = run("scan", str(sample), "--format", "json")
     finally:
         tesseract.tesseract_version.cache_clear()
         tesseract.check_language.cache_clear()
     assert code == ExitCode.missing_dependency
     assert re.search(r"apt-get install tesseract-ocr", err) and "brew install tesseract" in err
+    # The default reads with PP-OCR alone then, and says what it went without.
+    assert auto_code == 0
+    report = json.loads(auto_out)
+    assert any("tesseract is not installed" in w for w in report["warnings"])
+    assert report["ingredients"] and all(i["engine"] == "rapidocr" for i in report["ingredients"])
 
 
 def test_engine_option(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,13 @@ from milia_scan.image.load import load_image
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import OcrResult, OcrWord, PreparedImage
 from milia_scan.ocr import rapidocr as rapidocr_engine
-from milia_scan.ocr.engine import TesseractEngine, engine_for, fallback_engine_for, parse_tsv
+from milia_scan.ocr.engine import (
+    TesseractEngine,
+    engine_for,
+    fallback_engine_for,
+    missing_engine_warning,
+    parse_tsv,
+)
 from milia_scan.ocr.reading import evidence_for, read_label
 from milia_scan.options import ScanOptions
 from milia_scan.pipeline import matcher_for, scan_image
@@ -52,9 +59,11 @@ def prepared() -> PreparedImage:
     return PreparedImage(np.full((200, 300), 255, np.uint8), np.eye(3), ("grayscale",))
 
 
-def test_the_default_engine_is_tesseract_with_no_fallback() -> None:
-    assert isinstance(engine_for(ScanOptions()), TesseractEngine)
-    assert fallback_engine_for(ScanOptions()) is None
+def test_the_default_engine_is_ppocr_with_tesseract_beside_it() -> None:
+    assert isinstance(engine_for(ScanOptions()), rapidocr_engine.RapidOcrEngine)
+    assert isinstance(fallback_engine_for(ScanOptions()), TesseractEngine)
+    assert fallback_engine_for(ScanOptions(engine="tesseract")) is None
+    assert fallback_engine_for(ScanOptions(engine="rapidocr")) is None
 
 
 def test_an_unknown_engine_is_a_usage_error() -> None:
@@ -62,9 +71,8 @@ def test_an_unknown_engine_is_a_usage_error() -> None:
         ScanOptions(engine="paddle")
 
 
-@pytest.mark.parametrize("engine", ["rapidocr", "auto"])
-def test_asking_for_rapidocr_without_the_extra_says_how_to_install_it(
-    monkeypatch: pytest.MonkeyPatch, engine: str
+def test_without_rapidocr_auto_reads_with_tesseract_and_rapidocr_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(
@@ -72,9 +80,13 @@ def test_asking_for_rapidocr_without_the_extra_says_how_to_install_it(
         "find_spec",
         lambda name, *a: None if name in ("rapidocr", "onnxruntime") else real(name, *a),
     )
-    options = ScanOptions(engine=engine)
-    with pytest.raises(MissingDependencyError, match=r"pip install 'milia-scan\[rapidocr\]'"):
-        engine_for(options) if engine == "rapidocr" else fallback_engine_for(options)
+    with pytest.raises(MissingDependencyError, match=r"pip install --force-reinstall milia-scan"):
+        engine_for(ScanOptions(engine="rapidocr"))
+    auto = ScanOptions(engine="auto")
+    assert isinstance(engine_for(auto), TesseractEngine)
+    assert fallback_engine_for(auto) is None
+    warning = missing_engine_warning(auto)
+    assert warning is not None and "only tesseract read this photo" in warning
 
 
 def test_rapidocr_lines_become_words_lines_and_paragraphs() -> None:
@@ -201,11 +213,19 @@ def test_auto_asks_the_second_engine_about_a_good_reading_with_an_unknown_item(
     assert alone.evidence.good and not alone.evidence.complete
     assert alone.tried == ("first",) and len(engine.seen) == 1  # tesseract alone: no retries
 
-    complete = _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane, Lanolin.")
+    complete = replace(
+        _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane, Lanolin."),
+        engine="backup",
+    )
     fallback = Scripted("backup", complete)
     engine = Scripted("fake", MOSTLY)
     reading = read_label(
         image, prepared, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
     )
-    assert reading.tried == ("first", "backup") and reading.ocr is complete
+    assert reading.tried == ("first", "backup")
     assert len(engine.seen) == 1  # the main engine is not read again: its reading was good
+    # The two readings are fused: the item the first misread comes from the second engine.
+    assert reading.ingredients is not None
+    items = {i.raw: i.engine for i in reading.ingredients.items}
+    assert items["Lanolin"] == "backup" and items["Aqua"] == "fake"
+    assert reading.engines == ("fake", "backup")

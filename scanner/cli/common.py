@@ -78,10 +78,11 @@ def output_options(func: F) -> F:
 engine_option = click.option(
     "--engine",
     type=click.Choice(["tesseract", "rapidocr", "auto"]),
-    default="tesseract",
+    default="auto",
     show_default=True,
-    help="OCR engine; 'auto' falls back to RapidOCR on a poor reading "
-    "(pip install 'milia-scan[rapidocr]').",
+    help="OCR engine: 'auto' reads with PP-OCR (RapidOCR) and lets tesseract read the list "
+    "again where PP-OCR leaves an ingredient unrecognised, keeping the better reading of "
+    "each item; 'rapidocr' or 'tesseract' alone.",
 )
 jobs_option = click.option(
     "-j",
@@ -150,6 +151,12 @@ def emit(
     if click.get_current_context().meta.get("verbose") and report.timings:
         times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
         click.echo(f"timings: {times}", err=True)
+        if report.ocr_engine:
+            by: dict[str, int] = {}
+            for m in report.matches:
+                by[m.item.engine or "?"] = by.get(m.item.engine or "?", 0) + 1
+            counts = ", ".join(f"{n} by {engine}" for engine, n in by.items())
+            click.echo(f"read by {report.ocr_engine}: items {counts}", err=True)
 
 
 def write_output(body: str, output: Path | None) -> None:

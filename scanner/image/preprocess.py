@@ -428,6 +428,29 @@ def turn_prepared(prepared: PreparedImage, turns: int) -> PreparedImage:
     return replace(prepared, gray=gray, transform=turn @ prepared.transform, steps=steps)
 
 
+def crop_prepared(prepared: PreparedImage, box: tuple[int, int, int, int]) -> PreparedImage:
+    """The part of the prepared image inside `box` (clipped), its mapping to the photo kept:
+    a second engine then reads only the ingredient block."""
+    height, width = prepared.gray.shape[:2]
+    x, y, w, h = box
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(width, x + w), min(height, y + h)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return prepared
+    shift = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]])
+    gray = np.ascontiguousarray(prepared.gray[y0:y1, x0:x1])
+    steps = (*prepared.steps, f"crop-{x0},{y0},{x1 - x0}x{y1 - y0}")
+    if isinstance(prepared, UnrolledImage):
+        return replace(
+            prepared,
+            gray=gray,
+            transform=shift @ prepared.transform,
+            after=shift @ prepared.after,
+            steps=steps,
+        )
+    return replace(prepared, gray=gray, transform=shift @ prepared.transform, steps=steps)
+
+
 def invert_prepared(prepared: PreparedImage, xheight: int = TARGET_XHEIGHT) -> PreparedImage:
     """The prepared image with its polarity flipped (light print read as dark)."""
     gray = cv2.bitwise_not(prepared.gray)

@@ -15,7 +15,7 @@ footnote or percentage line, or at a full stop after which nothing is an ingredi
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from milia_scan.errors import NoIngredientListError
 from milia_scan.ingredients.headers import (
@@ -373,7 +373,9 @@ def _cached(support: Support) -> Support:
 
 
 def extract_from_ocr(result: OcrResult, support: Support | None = None) -> IngredientList:
-    return extract_ingredients(tokens_from_ocr(result), support=support)
+    """The list in one engine's reading; every item records that engine."""
+    found = extract_ingredients(tokens_from_ocr(result), support=support)
+    return replace(found, items=tuple(replace(i, engine=result.engine) for i in found.items))
 
 
 def extract_from_text(text: str, support: Support | None = None) -> IngredientList:

@@ -103,7 +103,7 @@ def breaks_in(text: str) -> list[Break]:
             continue  # "1,2-Hexanediol"
         if ch in SURE:
             found.append(Break(i, i + 1, True))
-        elif (ch == "." and after.isspace() and not before.isdigit()) or (ch == "." and i + 1 == n):
+        elif ch == "." and (i + 1 == n or (after.isspace() and _stop_after(text, i))):
             found.append(Break(i, i + 1, True, after_stop=True))
         elif (
             ch == "\n"
@@ -125,6 +125,15 @@ def breaks_in(text: str) -> list[Break]:
         ):
             found.append(Break(i, i + 1, False, kind="glued"))  # "DimethiconoleDimethiconee"
     return found
+
+
+def _stop_after(text: str, i: int) -> bool:
+    """A full stop ending an item: not one after a number ("Vol. 2") unless a capital follows
+    ("CI 42053. Contains ...")."""
+    if i == 0 or not text[i - 1].isdigit():
+        return True
+    rest = text[i + 1 :].lstrip()
+    return bool(rest) and rest[0].isupper()
 
 
 def clean(raw: str) -> str:

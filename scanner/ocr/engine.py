@@ -1,7 +1,8 @@
 """Stage 3: OCR. An engine turns a prepared image into words with boxes and confidences.
 
-`TesseractEngine` is the default. `RapidOcrEngine` (`milia_scan.ocr.rapidocr`, the optional
-`rapidocr` extra) is a second engine; `engine_for(options)` builds the one the options name.
+`RapidOcrEngine` (`milia_scan.ocr.rapidocr`: PP-OCRv6 on onnxruntime) reads first by default,
+with `TesseractEngine` beside it; `engine_for(options)` builds the first engine the options
+name and `fallback_engine_for` the second.
 Tests use a replaying engine that feeds recorded tesseract TSV through the same `parse_tsv`, so
 everything after OCR runs exactly as in production. `milia_scan.ocr.reading` decides how many
 passes an image gets.
@@ -91,24 +92,56 @@ class TesseractEngine:
 
 
 def engine_for(options: ScanOptions | None = None) -> OcrEngine:
-    """The first engine for `options.engine`: RapidOCR for 'rapidocr', else tesseract.
+    """The first engine for `options.engine`: RapidOCR (PP-OCR) for 'rapidocr' and 'auto',
+    tesseract for 'tesseract', and for 'auto' when RapidOCR is not installed.
 
-    'auto' starts with tesseract; `fallback_engine_for` gives the engine it falls back to.
-    Asking for RapidOCR without the extra installed raises MissingDependencyError.
+    Asking for 'rapidocr' without it installed raises MissingDependencyError.
     """
     options = options or ScanOptions()
-    if options.engine == "rapidocr":
-        from milia_scan.ocr.rapidocr import RapidOcrEngine
+    from milia_scan.ocr.rapidocr import RapidOcrEngine, rapidocr_available
 
+    if options.engine == "rapidocr" or (options.engine == "auto" and rapidocr_available()):
         return RapidOcrEngine(options)
     return TesseractEngine(options)
 
 
 def fallback_engine_for(options: ScanOptions | None = None) -> OcrEngine | None:
-    """The engine a poor first reading falls back to: RapidOCR under 'auto', else none."""
+    """The second engine under 'auto': tesseract beside PP-OCR (none when PP-OCR is missing,
+    since tesseract is then the first)."""
     options = options or ScanOptions()
+    from milia_scan.ocr.rapidocr import rapidocr_available
+
+    if options.engine != "auto" or not rapidocr_available() or not tesseract_ready(options):
+        return None
+    return TesseractEngine(options)
+
+
+def tesseract_ready(options: ScanOptions) -> bool:
+    """Whether tesseract and its language data are installed."""
+    from milia_scan.errors import MissingDependencyError
+
+    try:
+        tesseract.check_language(options.lang)
+    except MissingDependencyError:
+        return False
+    return True
+
+
+def missing_engine_warning(options: ScanOptions) -> str | None:
+    """What `auto` reads without, when one of its two engines is not installed."""
     if options.engine != "auto":
         return None
-    from milia_scan.ocr.rapidocr import RapidOcrEngine
+    from milia_scan.ocr.rapidocr import rapidocr_available
 
-    return RapidOcrEngine(options)
+    if not rapidocr_available():
+        return (
+            "PP-OCR (RapidOCR) is not installed, so only tesseract read this photo; "
+            "reinstall milia-scan (pip install --force-reinstall milia-scan) for both engines."
+        )
+    if not tesseract_ready(options):
+        return (
+            "tesseract is not installed, so only PP-OCR read this photo (lists in Cyrillic "
+            "script read poorly); install it: apt-get install tesseract-ocr tesseract-ocr-eng "
+            "(Debian/Ubuntu) or brew install tesseract (macOS)."
+        )
+    return None

