@@ -229,3 +229,33 @@ def test_auto_asks_the_second_engine_about_a_good_reading_with_an_unknown_item(
     items = {i.raw: i.engine for i in reading.ingredients.items}
     assert items["Lanolin"] == "backup" and items["Aqua"] == "fake"
     assert reading.engines == ("fake", "backup")
+
+
+def test_rapidocr_lines_in_two_columns_read_one_column_after_the_other() -> None:
+    def box(x: int, y: int, w: int) -> list[list[int]]:
+        return [[x, y], [x + w, y], [x + w, y + 20], [x, y + 20]]
+
+    lines = [
+        (box(10, 0, 500), "Body Lotion for dry skin"),  # a heading across both columns
+        (box(10, 40, 200), "Ingredients: Aqua,"),
+        (box(260, 40, 200), "Dimethicone,"),
+        (box(10, 70, 200), "Glycerin, Cetearyl"),
+        (box(260, 70, 200), "Parfum, Linalool,"),
+        (box(10, 100, 200), "Alcohol, Petrolatum,"),
+        (box(260, 100, 200), "Limonene."),
+        (box(10, 140, 500), "Directions: apply daily to clean skin."),
+    ]
+    result = rapidocr_engine.lines_to_result(
+        [b for b, _ in lines], [t for _, t in lines], [0.9] * len(lines)
+    )
+    assert result.text.split("\n\n") == [
+        "Body Lotion for dry skin",
+        "Ingredients: Aqua,\nGlycerin, Cetearyl\nAlcohol, Petrolatum,",
+        "Dimethicone,\nParfum, Linalool,\nLimonene.",
+        "Directions: apply daily to clean skin.",
+    ]
+    # One column of lines of different lengths is not cut into two.
+    single = [(box(10, 30 * n, 150 + 60 * (n % 3)), f"line {n}") for n in range(8)]
+    one = rapidocr_engine.lines_to_result([b for b, _ in single], [t for _, t in single], [0.9] * 8)
+    assert [w.text for w in one.words][::2] == ["line"] * 8
+    assert len({w.block for w in one.words}) == 1
