@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every image")
     parser.add_argument(
-        "--only", choices=["accuracy", "real", "matching", "throughput"], default=None
+        "--only", choices=["accuracy", "real", "degraded", "matching", "throughput"], default=None
     )
     args = parser.parse_args(argv)
     results: dict[str, object] = {}
@@ -93,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
         from .real import main as real
 
         results["real_photos"] = real()
+    if args.only in (None, "degraded"):
+        from .degraded import main as degraded
+
+        results["degraded"] = degraded()
     if args.only in (None, "matching"):
         from .matching import main as matching
 

@@ -126,6 +126,7 @@ class IngredientList:
     items: tuple[IngredientItem, ...]
     header: str | None
     warnings: tuple[str, ...] = ()
+    ended: bool = True  # the list stopped at a full stop, footnote or section, not at the edge
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ class MiliaRisk:
     drivers: tuple[RiskFactor, ...]
     mitigators: tuple[RiskFactor, ...]
     summary: str
+    lower_bound: bool = False  # the list was not fully read: the real score may be higher
 
 
 class ProductType(StrEnum):
@@ -210,6 +212,67 @@ class AvoidHit:
     because: str
 
 
+COMPLETE_SHARE = 0.85  # share of items recognised for a reading to count as complete
+
+
+@dataclass(frozen=True)
+class ReadingCheck:
+    items: int
+    recognised: int
+    start_found: bool
+    end_found: bool
+    plausible: bool
+    confidence: float | None  # the OCR's mean word confidence, None for pasted text
+    gaps: int = 0  # blank stretches inside the list where lines of print were not read
+
+    @property
+    def unrecognised(self) -> int:
+        return self.items - self.recognised
+
+    @property
+    def share(self) -> float:
+        return self.recognised / self.items if self.items else 0.0
+
+    @property
+    def complete(self) -> bool:
+        return (
+            self.share >= COMPLETE_SHARE
+            and self.start_found
+            and self.end_found
+            and self.plausible
+            and not self.gaps
+        )
+
+    def problems(self) -> list[str]:
+        out = []
+        if self.share < COMPLETE_SHARE:
+            out.append(f"only {self.recognised} of {self.items} items were recognised")
+        if not self.start_found:
+            out.append("the start of the list was not found")
+        if not self.end_found:
+            out.append("the end of the list was not found")
+        if not self.plausible:
+            out.append(f"{self.items} items is shorter than a product's whole list")
+        if self.gaps:
+            out.append(f"{self.gaps} stretch(es) of the list were skipped by the OCR")
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "items": self.items,
+            "recognised": self.recognised,
+            "unrecognised": self.unrecognised,
+            "share_recognised": round(self.share, 3),
+            "start_found": self.start_found,
+            "end_found": self.end_found,
+            "plausible": self.plausible,
+            "gaps": self.gaps,
+            "ocr_confidence": None if self.confidence is None else round(self.confidence, 1),
+            "complete": self.complete,
+            "problems": self.problems(),
+        }
+
+
 @dataclass(frozen=True)
 class Report:
     source: str
@@ -224,3 +287,4 @@ class Report:
     context: Context | None = None
     claims: tuple[ClaimIssue, ...] = ()
     avoid: tuple[AvoidHit, ...] = ()
+    reading: ReadingCheck | None = None

@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from milia_scan.assess.context import AnalysisOptions, avoid_hits, check_claims, detect_context
+from milia_scan.assess.reading_check import check_reading, honest
 from milia_scan.assess.risk import assess
 from milia_scan.image.load import load_image
 from milia_scan.image.preprocess import preprocess
@@ -71,8 +72,11 @@ def analyse(
     *,
     label_text: str = "",
     analysis: AnalysisOptions | None = None,
+    confidence: float | None = None,
+    photo: bool = False,
 ) -> Report:
-    """Match, weigh in the label's context, check its claims and the reader's avoid list."""
+    """Match, weigh in the label's context, check how much of the list was read, its claims
+    and the reader's avoid list."""
     analysis = analysis or AnalysisOptions()
     start = time.perf_counter()
     matches = matcher_for(lexicon).match_list(ingredients.items)
@@ -87,6 +91,8 @@ def analyse(
             summary=f"{risk.summary} As {context.product_type.phrase} product "
             f"({context.reason}) it counts {weight} (x{context.factor}).",
         )
+    reading = check_reading(ingredients, matches, confidence, photo=photo)
+    risk = honest(risk, reading)
     claims = check_claims(label_text, matches)
     avoid = avoid_hits(matches, analysis.avoid, lexicon)
     timings["assess"] = time.perf_counter() - start
@@ -101,6 +107,7 @@ def analyse(
         context=context,
         claims=claims,
         avoid=avoid,
+        reading=reading,
     )
 
 
@@ -144,7 +151,14 @@ def scan_image(
     timings["extract"] = time.perf_counter() - start
 
     report = analyse(
-        ingredients, lexicon, str(path), timings, label_text=ocr.text, analysis=analysis
+        ingredients,
+        lexicon,
+        str(path),
+        timings,
+        label_text=ocr.text,
+        analysis=analysis,
+        confidence=ocr.confidence,
+        photo=True,
     )
     warnings = list(report.warnings)
     if (missing := missing_engine_warning(options)) is not None:

@@ -196,7 +196,7 @@ def watch(
 )
 @click.option(
     "--level",
-    type=click.Choice(["low", "moderate", "high"]),
+    type=click.Choice(["low", "moderate", "high", "uncertain"]),
     default=None,
     help="Only results at this risk level.",
 )

@@ -331,6 +331,11 @@ def extract_ingredients(
     chosen = led
     if found is not None and (led is None or found.known > 1.5 * led.known + 1):
         chosen = found
+    if chosen is not None and have_lexicon and chosen.known == 0 and chosen.kind == "pasted":
+        raise NoIngredientListError(
+            "the text holds no ingredient list: none of it is an ingredient name the lexicon "
+            "knows; paste the list from the label or the maker's site"
+        )
     if chosen is None:
         headed = [c for c in candidates if c.kind == "header"]
         if headed and not any(c.items for c in headed):
@@ -349,6 +354,13 @@ def extract_ingredients(
             "cannot read it; photograph the INCI list if the label has one, or paste it from "
             "the maker's site into 'milia-scan text'"
         )
+    last = tokens[chosen.end - 1].text.rstrip()
+    ended = (
+        pasted
+        or chosen.end < len(tokens)
+        or last.endswith(".")
+        or bool(FOOTNOTE.search(" ".join(t.text for t in tokens[chosen.start : chosen.end])))
+    )
     header = None
     warnings: list[str] = []
     if chosen.kind == "header":
@@ -358,7 +370,7 @@ def extract_ingredients(
             "No 'Ingredients' header was read; the block of text densest in ingredient names "
             "was read as the ingredient list."
         )
-    return IngredientList(tuple(items), header, tuple(warnings))
+    return IngredientList(tuple(items), header, tuple(warnings), ended)
 
 
 def _cached(support: Support) -> Support:

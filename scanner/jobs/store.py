@@ -19,9 +19,9 @@ from typing import Any
 from milia_scan.errors import InputFileError
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: status 'incomplete' (a report whose list was not fully read)
 DEFAULT_DB = "milia-scan.db"
-FINAL_STATUSES = (Status.ok, Status.no_ingredient_list, Status.unreadable)
+FINAL_STATUSES = (Status.ok, Status.incomplete, Status.no_ingredient_list, Status.unreadable)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS scans (
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS scans (
     content_hash TEXT,
     size INTEGER,
     mtime REAL,
-    status TEXT NOT NULL CHECK (status IN ('ok', 'no_ingredient_list', 'unreadable', 'error')),
+    status TEXT NOT NULL
+        CHECK (status IN ('ok', 'incomplete', 'no_ingredient_list', 'unreadable', 'error')),
     level TEXT,
     score INTEGER,
     report_json TEXT,
@@ -72,6 +73,8 @@ class StoredResult:
 
     def detail(self) -> str:
         """What a summary row says: the top drivers, or what went wrong."""
+        if self.status == "incomplete":
+            return ", ".join(["list not fully read", *self.drivers()])
         return ", ".join(self.drivers()) if self.status == "ok" else (self.error or "")
 
     def drivers(self, limit: int = 3) -> list[str]:
@@ -82,6 +85,29 @@ class StoredResult:
 
 
 _COLUMNS = ", ".join(StoredResult.__dataclass_fields__)
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Bring a results database of an older schema up to this one. Version 1's CHECK on
+    `status` lacks 'incomplete', and SQLite cannot alter a CHECK: the table is rebuilt, its
+    rows kept, in one transaction."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='scans'"
+    ).fetchone()
+    if not exists or version >= SCHEMA_VERSION:
+        return
+    with db:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("ALTER TABLE scans RENAME TO scans_v1")
+        db.execute("DROP INDEX IF EXISTS scans_by_hash")
+        db.execute("DROP INDEX IF EXISTS scans_by_level")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        db.execute("INSERT INTO scans SELECT * FROM scans_v1")
+        db.execute("DROP TABLE scans_v1")
+        db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
 def _now() -> str:
@@ -101,6 +127,7 @@ class ResultStore:
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
+            _migrate(self.db)
             self.db.executescript(_SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:

@@ -26,6 +26,7 @@ HASH_CHUNK = 1 << 20
 
 class Status(StrEnum):
     ok = "ok"
+    incomplete = "incomplete"  # a report, but the list was not fully read (level uncertain)
     no_ingredient_list = "no_ingredient_list"
     unreadable = "unreadable"
     error = "error"
@@ -77,6 +78,8 @@ def scan_file(path: str, options: ScanOptions | None = None) -> ScanOutcome:
         report = scan_image(path, options)
         report_json = to_json(report)
         level, score, timings = report.risk.level, report.risk.score, report.timings
+        if report.risk.level == "uncertain":
+            status = Status.incomplete
     except MissingDependencyError:
         raise
     except InputFileError as exc:

@@ -25,7 +25,7 @@ CSV_FIELDS = (
     "engine",
     "scanned_at",
 )
-LEVEL_STYLE = {"high": "bold red", "moderate": "yellow", "low": "green"}
+LEVEL_STYLE = {"high": "bold red", "moderate": "yellow", "low": "green", "uncertain": "bold"}
 
 
 def as_dict(result: StoredResult, *, full: bool = False) -> dict[str, Any]:
@@ -102,9 +102,9 @@ def counts_table(statuses: Counter[str], levels: Counter[str], extra: dict[str, 
     table = Table(title="Summary", header_style="bold", show_header=False)
     table.add_column("what")
     table.add_column("files", justify="right")
-    for name in ("ok", "no_ingredient_list", "unreadable", "error"):
+    for name in ("ok", "incomplete", "no_ingredient_list", "unreadable", "error"):
         table.add_row(name.replace("_", " "), str(statuses.get(name, 0)))
-    for name in ("high", "moderate", "low"):
+    for name in ("high", "moderate", "low", "uncertain"):
         table.add_row(f"  risk {name}", str(levels.get(name, 0)), style=LEVEL_STYLE[name])
     for name, count in extra.items():
         table.add_row(name, str(count), style="dim")

@@ -22,10 +22,16 @@ from milia_scan.jobs.store import StoredResult
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import Report, RiskFactor
 from milia_scan.output.annotate import CLASSES, class_of
+from milia_scan.output.report import reading_text
 
 MAX_PHOTO_SIDE = 1400
 THUMB_SIDE = 160
-LEVEL_COLOUR = {"low": "#2ca02c", "moderate": "#e6a100", "high": "#d62728"}
+LEVEL_COLOUR = {
+    "low": "#2ca02c",
+    "moderate": "#e6a100",
+    "high": "#d62728",
+    "uncertain": "#6b6b6b",
+}
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;
@@ -179,6 +185,9 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
         f'<div class="top">{gauge_svg(risk.score, risk.level)}'
         f'<p class="summary">{escape(risk.summary)}</p></div>'
     )
+    if (line := reading_text(report)) is not None:
+        complete = report.reading is not None and report.reading.complete
+        parts.append(f'<p class="{"muted" if complete else "warn"}">{escape(line)}</p>')
     for claim in report.claims:
         parts.append(f'<div class="warn">{escape(claim.message)}</div>')
     if image is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from milia_scan.assess.risk import DISCLAIMER
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import Report
+from milia_scan.output.report import reading_text, score_text
 
 
 def _cell(text: str) -> str:
@@ -14,7 +15,7 @@ def _cell(text: str) -> str:
 def report_markdown(report: Report, lexicon: Lexicon) -> str:
     risk = report.risk
     out = [
-        f"## Milia risk: {risk.level.upper()} ({risk.score}/100)",
+        f"## Milia risk: {risk.level.upper()} ({score_text(risk)})",
         "",
         f"`{_cell(report.source)}`",
         "",
@@ -24,6 +25,8 @@ def report_markdown(report: Report, lexicon: Lexicon) -> str:
     if report.avoid:
         out.append("")
     out += [risk.summary, ""]
+    if (line := reading_text(report)) is not None:
+        out += [line, ""]
     for claim in report.claims:
         out.append(f"> **Claim check:** {claim.message}")
     if report.claims:

@@ -29,6 +29,8 @@ def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> s
             "duplicate": f"same as a stored file  {path}",
             "unreadable": f"UNREADABLE  {path}",
         }.get(kind, f"{kind}  {path}")
+    if outcome.status == "incomplete":
+        return f"UNCERTAIN  {path}: the list was not fully read"
     if outcome.status == "ok":
         import json
 

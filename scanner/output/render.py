@@ -6,12 +6,13 @@ from milia_scan.assess.risk import DISCLAIMER
 from milia_scan.lexicon import Lexicon, Role, name_key
 from milia_scan.models import Match, Report
 from milia_scan.output.annotate import class_of
+from milia_scan.output.report import reading_text, score_text
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-LEVEL_STYLE = {"low": "green", "moderate": "yellow", "high": "bold red"}
+LEVEL_STYLE = {"low": "green", "moderate": "yellow", "high": "bold red", "uncertain": "bold"}
 
 
 ROW_STYLE = {"risky": "red", "helpful": "green", "neutral": "", "unrecognised": "dim"}
@@ -30,7 +31,7 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
     head = Text.assemble(
         ("Milia risk: ", "bold"),
         (f"{risk.level.upper()} ", style),
-        (f"({risk.score}/100)", style),
+        (f"({score_text(risk)})", style),
         f"   {report.source}",
     )
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
@@ -67,6 +68,10 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
             Text(f"AVOID: #{hit.position} {hit.ingredient} ({hit.because})", style="bold magenta")
         )
     parts += [Text(risk.summary), table]
+    if (line := reading_text(report)) is not None:
+        parts.append(
+            Text(line, style="dim" if report.reading and report.reading.complete else "bold")
+        )
     if reasons:
         parts.append(reasons)
     for warning in report.warnings:

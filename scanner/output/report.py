@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from milia_scan.assess.risk import DISCLAIMER
-from milia_scan.models import Match, Report, RiskFactor
+from milia_scan.models import Match, MiliaRisk, Report, RiskFactor
 
 SCHEMA = "milia-scan/1"
 
@@ -58,6 +58,7 @@ def to_json_dict(report: Report) -> dict[str, Any]:
         "milia_risk": {
             "score": risk.score,
             "level": risk.level,
+            "lower_bound": risk.lower_bound,
             "drivers": [_factor(f) for f in risk.drivers],
             "mitigators": [_factor(f) for f in risk.mitigators],
             "summary": risk.summary,
@@ -78,6 +79,7 @@ def to_json_dict(report: Report) -> dict[str, Any]:
             {"claim": c.claim, "contradicted_by": list(c.contradicted_by), "message": c.message}
             for c in report.claims
         ],
+        "reading": report.reading.to_json() if report.reading else None,
         "warnings": list(report.warnings),
         "ocr": None
         if report.ocr_engine is None
@@ -91,3 +93,26 @@ def to_json_dict(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     return json.dumps(to_json_dict(report), ensure_ascii=False, indent=2)
+
+
+def score_text(risk: MiliaRisk) -> str:
+    """The score as shown: a lower bound says so."""
+    if risk.lower_bound and risk.score == 0:
+        return "list not fully read"
+    return f"{'at least ' if risk.lower_bound else ''}{risk.score}/100"
+
+
+def reading_text(report: Report) -> str | None:
+    """One line on how much of the list was read, for every report format."""
+    reading = report.reading
+    if reading is None:
+        return None
+    parts = [f"{reading.recognised} of {reading.items} items recognised"]
+    if not reading.start_found:
+        parts.append("start of the list not found")
+    if not reading.end_found:
+        parts.append("end of the list not found")
+    if not reading.plausible:
+        parts.append("shorter than a whole product list")
+    verdict = "complete" if reading.complete else "incomplete"
+    return f"Reading {verdict}: {', '.join(parts)}."
