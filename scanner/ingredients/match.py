@@ -240,16 +240,31 @@ class Matcher:
 
     def match(self, item: IngredientItem, *, parts: bool = True) -> Match:
         """The lexicon entry an item names. With `parts`, an item no name matches whole is
-        also tried by its slash-separated parts ("Aqua/Water/Eau")."""
+        also tried by its slash-separated parts ("Aqua/Water/Eau"). A name in brackets
+        names the item only when the words outside are few or a name too ("Tocopherol
+        (Vitamin E)", not "Lauryl PEG-9 Dehydroacetate Cl 77891 (Titanium Dioxide)")."""
         whole, slash_parts = variants(item.raw)
         for keys in (whole, slash_parts) if parts else (whole,):
             found = self._match_keys(item, keys)
+            if found is not None and self._bracket_only(item.raw, found):
+                found = None
             if found is not None:
                 return found
         rule = family_class(whole[0]) if whole else None
         if rule:
             return Match(item, None, None, 0.0, "rule", (rule,))
         return Match(item, None, None, 0.0, "none")
+
+    def _bracket_only(self, raw: str, found: Match) -> bool:
+        """Whether only the bracketed part of `raw` matched, beside three or more words that
+        are no name themselves."""
+        outside = _PAREN.sub(" ", raw).split()
+        if len(outside) < 3 or "(" not in raw or found.matched is None:
+            return False
+        matched = name_key(found.matched)
+        if matched in name_key(" ".join(outside)) or fuzz.ratio(matched, name_key(raw)) >= 80:
+            return False  # the name outside the brackets, or the whole item, matched
+        return self.match(replace(found.item, raw=" ".join(outside))).entry is None
 
     def _match_keys(self, item: IngredientItem, keys: list[str]) -> Match | None:
         """Exact on the lexicon, then on the vocabulary; then the OCR-confusion fold and fuzzy
@@ -379,7 +394,11 @@ class Matcher:
         out: list[Match] = []
         for m in matches:
             prev = out[-1] if out else None
-            if prev is not None and prev.entry is None:
+            if (
+                prev is not None
+                and prev.entry is None
+                and prev.item.may_contain == m.item.may_contain
+            ):
                 glues = ("",) if prev.item.raw.endswith("-") else (" ", "")
                 for glue in glues:
                     raw = prev.item.raw + glue + m.item.raw
