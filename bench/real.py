@@ -28,7 +28,7 @@ from milia_scan.lexicon import load_lexicon
 from milia_scan.models import IngredientItem
 from milia_scan.pipeline import matcher_for
 
-from .metrics import KEY_CLASSES
+from .metrics import KEY_CLASSES, Score, total
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL_PHOTOS = ROOT.parent / "shared" / "real-photos"
@@ -40,23 +40,11 @@ TRUTH_SCORE = 90.0  # a truth line (label spelling, misprints kept) names an ent
 @dataclass(frozen=True)
 class PhotoResult:
     name: str
-    truth: int
-    found: int
-    predicted: int
-    key_truth: int
-    key_found: int
+    score: Score
     seconds: float
     plain_seconds: float
     status: str
     missed: tuple[str, ...]
-
-    @property
-    def recall(self) -> float:
-        return self.found / self.truth if self.truth else 1.0
-
-    @property
-    def precision(self) -> float:
-        return self.found / self.predicted if self.predicted else 1.0
 
 
 def truth_lines(photo: Path) -> list[str]:
@@ -118,11 +106,13 @@ def scan_photo(photo: Path, matcher: Matcher, engine: str | None) -> PhotoResult
                 keys[name] += 1
     return PhotoResult(
         photo.name,
-        sum(truth.values()),
-        sum((truth & names).values()),
-        sum(names.values()),
-        sum(keys.values()),
-        sum((keys & names).values()),
+        Score(
+            truth=sum(truth.values()),
+            found=sum((truth & names).values()),
+            predicted=sum(names.values()),
+            key_truth=sum(keys.values()),
+            key_found=sum((keys & names).values()),
+        ),
         seconds,
         plain,
         status,
@@ -176,16 +166,15 @@ def main(folder: Path = REAL_PHOTOS, engines: list[str | None] | None = None) ->
         print(f"\nreal photos ({folder}), engine {label}:")
         print(f"{'photo':44}{'recall':>7}{'prec':>6}{'sil+occ':>8}{'s':>6}{'plain':>6}  status")
         for r in results:
-            key = f"{r.key_found}/{r.key_truth}" if r.key_truth else "-"
+            sc = r.score
+            key = f"{sc.key_found}/{sc.key_truth}" if sc.key_truth else "-"
             print(
-                f"{r.name[:43]:44}{r.recall:>7.2f}{r.precision:>6.2f}{key:>8}{r.seconds:>6.2f}"
+                f"{r.name[:43]:44}{sc.recall:>7.2f}{sc.precision:>6.2f}{key:>8}{r.seconds:>6.2f}"
                 f"{r.plain_seconds:>6.2f}  {r.status}"
             )
-        truth = sum(r.truth for r in results)
-        found = sum(r.found for r in results)
-        predicted = sum(r.predicted for r in results)
-        key_truth = sum(r.key_truth for r in results)
-        key_found = sum(r.key_found for r in results)
+        t = total([r.score for r in results])
+        truth, found, predicted = t.truth, t.found, t.predicted
+        key_truth, key_found = t.key_truth, t.key_found
         ratio = statistics.median(r.seconds / r.plain_seconds for r in results)
         median_scan = statistics.median(r.seconds for r in results)
         median_plain = statistics.median(r.plain_seconds for r in results)
@@ -211,7 +200,19 @@ def main(folder: Path = REAL_PHOTOS, engines: list[str | None] | None = None) ->
             "no_list": no_list,
             "batch_photos_per_s": ours_rate,
             "plain_photos_per_s": plain_rate,
-            "photos": [r.__dict__ | {"missed": list(r.missed)} for r in results],
+            "photos": [
+                {
+                    "name": r.name,
+                    "recall": r.score.recall,
+                    "precision": r.score.precision,
+                    "key": [r.score.key_found, r.score.key_truth],
+                    "seconds": r.seconds,
+                    "plain_seconds": r.plain_seconds,
+                    "status": r.status,
+                    "missed": list(r.missed),
+                }
+                for r in results
+            ],
         }
     return out
 

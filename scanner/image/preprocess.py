@@ -413,19 +413,25 @@ def lift_faint_print(gray: np.ndarray, xheight: int) -> np.ndarray:
     return np.clip(lifted, 0, 255).astype(np.uint8)
 
 
-def turn_prepared(prepared: PreparedImage, turns: int) -> PreparedImage:
-    """The prepared image turned clockwise by quarter turns, its mapping to the photo kept."""
-    gray, turn = rotate_quarters(prepared.gray, turns)
-    steps = (*prepared.steps, f"rotate-{90 * (turns % 4)}")
+def _moved(prepared: PreparedImage, gray: np.ndarray, move: np.ndarray, step: str) -> PreparedImage:
+    """The prepared image replaced by `gray`, which is the old one moved by the homography
+    `move`, its mapping to the photo kept (through the cylinder of an unrolled label too)."""
+    steps = (*prepared.steps, step)
     if isinstance(prepared, UnrolledImage):
         return replace(
             prepared,
             gray=gray,
-            transform=turn @ prepared.transform,
-            after=turn @ prepared.after,
+            transform=move @ prepared.transform,
+            after=move @ prepared.after,
             steps=steps,
         )
-    return replace(prepared, gray=gray, transform=turn @ prepared.transform, steps=steps)
+    return replace(prepared, gray=gray, transform=move @ prepared.transform, steps=steps)
+
+
+def turn_prepared(prepared: PreparedImage, turns: int) -> PreparedImage:
+    """The prepared image turned clockwise by quarter turns, its mapping to the photo kept."""
+    gray, turn = rotate_quarters(prepared.gray, turns)
+    return _moved(prepared, gray, turn, f"rotate-{90 * (turns % 4)}")
 
 
 def crop_prepared(prepared: PreparedImage, box: tuple[int, int, int, int]) -> PreparedImage:
@@ -439,16 +445,7 @@ def crop_prepared(prepared: PreparedImage, box: tuple[int, int, int, int]) -> Pr
         return prepared
     shift = np.array([[1.0, 0.0, -x0], [0.0, 1.0, -y0], [0.0, 0.0, 1.0]])
     gray = np.ascontiguousarray(prepared.gray[y0:y1, x0:x1])
-    steps = (*prepared.steps, f"crop-{x0},{y0},{x1 - x0}x{y1 - y0}")
-    if isinstance(prepared, UnrolledImage):
-        return replace(
-            prepared,
-            gray=gray,
-            transform=shift @ prepared.transform,
-            after=shift @ prepared.after,
-            steps=steps,
-        )
-    return replace(prepared, gray=gray, transform=shift @ prepared.transform, steps=steps)
+    return _moved(prepared, gray, shift, f"crop-{x0},{y0},{x1 - x0}x{y1 - y0}")
 
 
 def invert_prepared(prepared: PreparedImage, xheight: int = TARGET_XHEIGHT) -> PreparedImage:
