@@ -28,9 +28,10 @@ POOL = [
 
 
 def ingredient_sets() -> itertools.chain[tuple[str, ...]]:
-    """Endless distinct ingredient lists (so every label has its own content hash)."""
+    """Endless distinct ingredient lists (so every label has its own content hash), each long
+    enough, with the Water before it, to pass as a product's whole list (5 items)."""
     return itertools.chain.from_iterable(
-        itertools.permutations(POOL, n) for n in itertools.count(2)
+        itertools.permutations(POOL, n) for n in itertools.count(4)
     )
 
 

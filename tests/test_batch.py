@@ -248,8 +248,8 @@ def test_a_file_that_cannot_be_read_is_stored_as_unreadable(
 def test_results_lists_filters_and_shows(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()
-    make_label(folder / "balm.png", ["Petrolatum", "Lanolin"])
-    make_label(folder / "gel.png", ["Glycerin", "Panthenol"])
+    make_label(folder / "balm.png", ["Petrolatum", "Lanolin", "Beeswax", "Ozokerite"])
+    make_label(folder / "gel.png", ["Glycerin", "Panthenol", "Allantoin", "Betaine"])
     db = str(tmp_path / "r.db")
     assert CliRunner().invoke(cli, ["batch", str(folder), "--db", db]).exit_code == 0
 

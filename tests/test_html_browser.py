@@ -84,9 +84,9 @@ def test_label_text_never_runs_as_script(chromium: str, lexicon: Lexicon, tmp_pa
 def test_batch_page_sorts_and_escapes_file_names(chromium: str, tmp_path: Path) -> None:
     folder = tmp_path / "photos"
     folder.mkdir()
-    make_label(folder / "balm.png", ["Petrolatum", "Lanolin"])
+    make_label(folder / "balm.png", ["Petrolatum", "Lanolin", "Beeswax", "Ozokerite"])
     evil = folder / f'<img src=x onerror="{PWN}">.png'
-    make_label(evil, ["Glycerin"])
+    make_label(evil, ["Glycerin", "Panthenol", "Allantoin", "Betaine"])
     page = tmp_path / "batch.html"
     result = CliRunner().invoke(
         cli,

@@ -130,8 +130,8 @@ def test_routine_sums_exposure_and_names_the_biggest() -> None:
 def test_routine_cli_scans_or_reuses_stored_results(tmp_path: Path) -> None:
     from .labels import make_label
 
-    balm = make_label(tmp_path / "balm.png", ["Petrolatum", "Lanolin"])
-    gel = make_label(tmp_path / "gel.png", ["Glycerin", "Panthenol"])
+    balm = make_label(tmp_path / "balm.png", ["Petrolatum", "Lanolin", "Beeswax", "Ozokerite"])
+    gel = make_label(tmp_path / "gel.png", ["Glycerin", "Panthenol", "Allantoin", "Betaine"])
     db = str(tmp_path / "r.db")
     scanned = CliRunner().invoke(cli, ["routine", str(gel), str(balm), "--format", "json"])
     assert scanned.exit_code == 0, scanned.stderr
