@@ -197,8 +197,8 @@ def accuracy(args: argparse.Namespace) -> dict[str, object]:
         "recall/precision: recognised canonical names vs the truth files; sil+occ: recall of "
         "film-forming silicones and heavy occlusives; s/img: median seconds of a full scan; "
         "plain s: median of `OMP_THREAD_LIMIT=1 tesseract IMAGE -`; ratio: median per-image "
-        "ratio of the two. Engines: tesseract (the default), rapidocr, auto (tesseract, then "
-        "RapidOCR when the reading is poor)."
+        "ratio of the two. Engines: auto (the default: PP-OCR, then tesseract on the list "
+        "block where an item is unrecognised, fused), rapidocr, tesseract."
     )
     return {
         "lexicon_version": lexicon.version,
