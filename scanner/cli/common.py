@@ -21,18 +21,23 @@ def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bo
     return value
 
 
+def verbose(help_text: str) -> Callable[[F], F]:
+    """-v/--verbose: recorded in the context for the error handler and the timings line."""
+    return click.option(
+        "-v",
+        "--verbose",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_verbose,
+        help=help_text,
+    )
+
+
 def output_options(func: F) -> F:
     """The options every single-report command shares."""
     options = [
-        click.option(
-            "-v",
-            "--verbose",
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_verbose,
-            help="Show timings and tracebacks.",
-        ),
+        verbose("Show timings and tracebacks."),
         click.option(
             "--format",
             "fmt",
@@ -91,15 +96,7 @@ jobs_option = click.option(
     default=None,
     help="Worker processes [default: one per core].",
 )
-verbose_option = click.option(
-    "-v",
-    "--verbose",
-    is_flag=True,
-    expose_value=False,
-    is_eager=True,
-    callback=_set_verbose,
-    help="Show tracebacks.",
-)
+verbose_option = verbose("Show tracebacks.")
 
 
 def analysis_of(
