@@ -19,6 +19,7 @@ from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
 from milia_scan.ingredients.match import Matcher
 from milia_scan.lexicon import Lexicon, load_lexicon
 from milia_scan.models import IngredientList, Match, Report
+from milia_scan.names import shown
 from milia_scan.ocr.engine import (
     OcrEngine,
     engine_for,
@@ -153,7 +154,7 @@ def scan_image(
     report = analyse(
         ingredients,
         lexicon,
-        str(path),
+        shown(path),  # a name that is not UTF-8 is escaped: every report is valid UTF-8
         timings,
         label_text=ocr.text,
         analysis=analysis,

@@ -17,6 +17,7 @@ from milia_scan.cli.jobs import batch, results, watch
 from milia_scan.cli.lexicon import lexicon
 from milia_scan.cli.single import routine, scan, text
 from milia_scan.errors import ExitCode, MiliaScanError
+from milia_scan.names import clean
 
 
 class MiliaGroup(click.Group):
@@ -28,7 +29,7 @@ class MiliaGroup(click.Group):
         except MiliaScanError as exc:
             if ctx.meta.get("verbose"):
                 traceback.print_exc()
-            click.echo(f"milia-scan: error: {exc.message}", err=True)
+            click.echo(f"milia-scan: error: {clean(exc.message)}", err=True)
             ctx.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             click.echo("milia-scan: interrupted", err=True)

@@ -157,11 +157,14 @@ def emit(
 
 
 def write_output(body: str, output: Path | None) -> None:
+    """Write a report as UTF-8; encoded first, so a failure never leaves a truncated file, and
+    any character no UTF-8 encoder takes (a lone surrogate) is written as an escape."""
+    data = body.encode("utf-8", "backslashreplace")
     if output is None:
-        click.echo(body, nl=False)
+        click.echo(data, nl=False)
         return
     try:
-        output.write_text(body, encoding="utf-8")
+        output.write_bytes(data)
     except OSError as exc:
         raise InputFileError(f"{output}: cannot write the report ({exc.strerror})") from None
 

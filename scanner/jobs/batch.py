@@ -18,6 +18,7 @@ from milia_scan.image.load import is_image_name
 from milia_scan.jobs.runner import Runner, default_jobs
 from milia_scan.jobs.store import ResultStore
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status, fingerprint
+from milia_scan.names import shown
 from milia_scan.options import ScanOptions
 
 
@@ -80,7 +81,7 @@ def _plan(
 ) -> Iterator[tuple[Path, FileInfo]]:
     """Yield the files that need a scan; record the rest (already stored, duplicates)."""
     for path in found.images:
-        summary.paths.append(str(path))
+        summary.paths.append(shown(path))  # as stored
         try:
             info = fingerprint(path)
         except OSError as exc:

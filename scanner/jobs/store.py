@@ -18,6 +18,7 @@ from typing import Any
 
 from milia_scan.errors import InputFileError
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
+from milia_scan.names import clean, shown
 
 SCHEMA_VERSION = 2  # 2: status 'incomplete' (a report whose list was not fully read)
 DEFAULT_DB = "milia-scan.db"
@@ -110,6 +111,13 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
 
+def _json_text(report_json: str | None) -> str | None:
+    """A JSON report as valid UTF-8 (a character no encoder takes becomes a JSON escape)."""
+    if report_json is None or clean(report_json) == report_json:
+        return report_json
+    return json.dumps(json.loads(report_json), indent=2)
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
@@ -166,20 +174,20 @@ class ResultStore:
                    duplicate_of = NULL, scan_count = scans.scan_count + 1,
                    scanned_at = excluded.scanned_at""",
             (
-                outcome.path,
+                shown(outcome.path),
                 info.sha256 if info else None,
                 info.size if info else None,
                 info.mtime if info else None,
                 str(outcome.status),
                 outcome.level,
                 outcome.score,
-                outcome.report_json,
+                _json_text(outcome.report_json),
                 self.lexicon_version,
                 self.engine,
                 self.scanner_version,
                 outcome.seconds,
                 json.dumps(outcome.timings),
-                outcome.error,
+                clean(outcome.error),
                 _now(),
             ),
         )
@@ -198,7 +206,7 @@ class ResultStore:
                    lexicon_version = excluded.lexicon_version, engine = excluded.engine,
                    duplicate_of = excluded.duplicate_of, scanned_at = excluded.scanned_at""",
             (
-                info.path,
+                shown(info.path),
                 info.sha256,
                 info.size,
                 info.mtime,
@@ -235,7 +243,7 @@ class ResultStore:
         original = self.find_by_hash(info.sha256)
         if original is None:
             return "new", None
-        if original.path == info.path:
+        if original.path == shown(info.path):
             return "stored", original
         mine = self.get(info.path)
         if (
@@ -247,7 +255,10 @@ class ResultStore:
         return "duplicate", original
 
     def get(self, path: str) -> StoredResult | None:
-        row = self.db.execute(f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (path,)).fetchone()
+        """The row of a path (as given or as stored: undecodable bytes escaped as \\xNN)."""
+        row = self.db.execute(
+            f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (shown(path),)
+        ).fetchone()
         return StoredResult(*row) if row else None
 
     def query(

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> str:
     """One line for a finished file: risk level and drivers, or what went wrong."""
+    from milia_scan.names import clean, shown
+
+    path = shown(path)
     if outcome is None:
         return {
             "stored": f"already stored  {path}",
@@ -38,7 +41,7 @@ def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> s
         drivers = [d["ingredient"] for d in report.get("milia_risk", {}).get("drivers", [])[:3]]
         why = f"  ({', '.join(drivers)})" if drivers else ""
         return f"{(outcome.level or '').upper()} {outcome.score}  {path}{why}"
-    return f"{outcome.status.replace('_', ' ').upper()}  {path}: {outcome.error}"
+    return f"{outcome.status.replace('_', ' ').upper()}  {path}: {clean(outcome.error)}"
 
 
 class BatchProgress:

@@ -1,0 +1,103 @@
+"""Helpers for the fault suite (and bench/faults.py): run the real CLI as a process, tagged so
+that anything it leaves behind can be found, and look at what it stored and printed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TAG_VAR = "MILIA_SCAN_TEST_TAG"
+
+
+@dataclass(frozen=True)
+class Ran:
+    returncode: int | None  # None: it hung and was killed
+    stdout: bytes
+    stderr: bytes
+    tag: str
+
+    @property
+    def hung(self) -> bool:
+        return self.returncode is None
+
+    @property
+    def err(self) -> str:
+        return self.stderr.decode("utf-8", "replace")
+
+
+def tagged_env(tag: str | None = None) -> tuple[str, dict[str, str]]:
+    """An environment whose processes (and their children) carry a unique tag."""
+    tag = tag or uuid.uuid4().hex
+    return tag, {**os.environ, TAG_VAR: tag, "PYTHONUNBUFFERED": "1"}
+
+
+def run_cli(
+    *args: str | bytes | os.PathLike[str],
+    timeout: float = 120,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+) -> Ran:
+    """`milia-scan ARGS` as a real process in its own session; a hang is killed after `timeout`
+    (the whole process group) and reported as returncode None."""
+    tag, env = tagged_env()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "milia_scan", *args],
+        cwd=cwd or ROOT,
+        env=env,
+        stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        out, err = proc.communicate(stdin, timeout=timeout)
+        code: int | None = proc.returncode
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, err = proc.communicate()
+        code = None
+    return Ran(code, out, err, tag)
+
+
+def leftovers(tag: str, wait: float = 10.0) -> list[int]:
+    """Processes still alive that carry `tag` (waiting up to `wait` s for them to go)."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+                state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if f"{TAG_VAR}={tag}".encode() in environ.split(b"\0") and state != "Z":
+                found.append(int(pid))
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.2)
+
+
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def stored(db: Path) -> dict[str, tuple[str, int]]:
+    """path -> (status, scan_count) of every row in a results database."""
+    if not db.exists():
+        return {}
+    with sqlite3.connect(db) as conn:
+        return {p: (s, c) for p, s, c in conn.execute("SELECT path, status, scan_count FROM scans")}
