@@ -210,7 +210,7 @@ def to_entries(rows: list[dict[str, str]]) -> tuple[list[list[str]], int, int]:
                 "",
                 "",
                 "",
-                "|".join(sources),
+                "|".join(map(str, sources)),
                 note,
             ]
         )

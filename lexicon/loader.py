@@ -13,7 +13,17 @@ from functools import lru_cache
 from pathlib import Path
 
 from milia_scan.errors import LexiconError
-from milia_scan.lexicon.model import Category, Entry, Evidence, Rating, Role, Source
+from milia_scan.lexicon.model import (
+    Category,
+    Citation,
+    Entry,
+    Evidence,
+    Rating,
+    Role,
+    Source,
+    Stance,
+    strongest,
+)
 from milia_scan.lexicon.names import name_key
 from milia_scan.lexicon.vocabulary import VOCABULARY_FILE, Vocabulary
 
@@ -28,9 +38,15 @@ INGREDIENT_COLUMNS = (
     "sources",
     "note",
 )
-SOURCE_COLUMNS = ("id", "kind", "citation")
+SOURCE_COLUMNS = ("id", "kind", "grade", "citation")
+CATEGORY_KEYS = {
+    *("role", "weight", "evidence", "rated", "label", "why"),
+    *("supports", "against", "context"),
+}
 USER_FILE = "imported-ingredients.csv"  # in user_data_dir(); same columns as ingredients.csv
 _RATING = re.compile(r"^([0-5])(?:\s*-\s*([0-5]))?$")
+_GRADES = ", ".join(Evidence)
+_STANCES = ", ".join(Stance)
 
 
 @dataclass(frozen=True)
@@ -108,7 +124,11 @@ def load_sources(path: Path) -> dict[str, Source]:
             raise _fail(path, line, "a source needs an id and a citation")
         if row["id"] in sources:
             raise _fail(path, line, f"duplicate source id {row['id']!r}")
-        sources[row["id"]] = Source(row["id"], row["kind"], row["citation"])
+        try:
+            grade = Evidence(row["grade"])
+        except ValueError:
+            raise _fail(path, line, f"{row['id']}: grade must be one of {_GRADES}") from None
+        sources[row["id"]] = Source(row["id"], row["kind"], row["citation"], grade)
     return sources
 
 
@@ -130,39 +150,90 @@ def load_categories(path: Path, sources: dict[str, Source]) -> dict[str, Categor
         line = lines.get(cid, 1)
         if not isinstance(spec, dict):
             raise _fail(path, line, f"{cid!r} must be a table")
-        unknown = set(spec) - {"role", "weight", "evidence", "sources", "label", "why"}
+        unknown = set(spec) - CATEGORY_KEYS
         if unknown:
             raise _fail(path, line, f"{cid}: unknown keys {sorted(unknown)}")
-        try:
-            role = Role(spec.get("role", ""))
-        except ValueError:
-            raise _fail(path, line, f"{cid}: role must be driver, mitigator or neutral") from None
-        try:
-            weight = float(spec.get("weight", 0.0))
-        except (TypeError, ValueError):
-            raise _fail(path, line, f"{cid}: weight must be a number") from None
-        evidence = None
-        if role is not Role.neutral:
-            if not 0 < weight <= 1:
-                raise _fail(path, line, f"{cid}: a {role} needs a weight in (0, 1]")
-            try:
-                evidence = Evidence(spec.get("evidence", ""))
-            except ValueError:
-                raise _fail(
-                    path, line, f"{cid}: evidence must be established, reported or hypothesis"
-                ) from None
-            if not spec.get("sources"):
-                raise _fail(path, line, f"{cid}: a {role} must cite sources")
-            if not spec.get("why"):
-                raise _fail(path, line, f"{cid}: a {role} needs a 'why' sentence")
-        cat_sources = tuple(spec.get("sources", ()))
-        for sid in cat_sources:
-            if sid not in sources:
-                raise _fail(path, line, f"{cid}: unknown source id {sid!r}")
-        categories[cid] = Category(
-            cid, role, spec.get("label", cid), weight, evidence, cat_sources, spec.get("why", "")
-        )
+        categories[cid] = _category(path, line, cid, spec, sources)
     return categories
+
+
+def _category(
+    path: Path, line: int, cid: str, spec: dict[str, object], sources: dict[str, Source]
+) -> Category:
+    try:
+        role = Role(str(spec.get("role", "")))
+    except ValueError:
+        raise _fail(path, line, f"{cid}: role must be driver, mitigator or neutral") from None
+    try:
+        weight = float(spec.get("weight", 0.0))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise _fail(path, line, f"{cid}: weight must be a number") from None
+    citations = tuple(
+        Citation(sid, stance)
+        for stance in Stance
+        for sid in _id_list(path, line, f"{cid}.{stance}", spec.get(str(stance), []), sources)
+    )
+    evidence = None
+    if role is not Role.neutral:
+        if not 0 < weight <= 1:
+            raise _fail(path, line, f"{cid}: a {role} needs a weight in (0, 1]")
+        try:
+            evidence = Evidence(str(spec.get("evidence", "")))
+        except ValueError:
+            raise _fail(path, line, f"{cid}: evidence must be one of {_GRADES}") from None
+        best = strongest(sources[c.source].grade for c in citations if c.stance is Stance.supports)
+        if best is None:
+            raise _fail(path, line, f"{cid}: a {role} needs a source that supports its link")
+        if evidence.rank > best.rank:
+            raise _fail(
+                path,
+                line,
+                f"{cid}: evidence {evidence} is stronger than its best supporting source ({best})",
+            )
+        if not spec.get("why"):
+            raise _fail(path, line, f"{cid}: a {role} needs a 'why' sentence")
+    elif citations:
+        raise _fail(path, line, f"{cid}: a neutral category makes no claim to cite sources for")
+    return Category(
+        cid,
+        role,
+        str(spec.get("label", cid)),
+        weight,
+        evidence,
+        citations,
+        str(spec.get("why", "")),
+        rated=bool(spec.get("rated", False)),
+    )
+
+
+def _id_list(
+    path: Path, line: int, key: str, value: object, sources: dict[str, Source]
+) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _fail(path, line, f"{key} must be a list of source ids")
+    for sid in value:
+        if sid not in sources:
+            raise _fail(path, line, f"{key}: unknown source id {sid!r}")
+    return value
+
+
+def _citations(
+    path: Path, line: int, column: str, value: str, sources: dict[str, Source]
+) -> tuple[Citation, ...]:
+    """`id:stance|id:stance` -> citations; a bare id, an unknown id or stance is an error."""
+    out = []
+    for part in _split(value):
+        sid, _, stance = part.partition(":")
+        sid, stance = sid.strip(), stance.strip()
+        if sid not in sources:
+            raise _fail(path, line, f"{column}: unknown source id {sid!r}")
+        try:
+            out.append(Citation(sid, Stance(stance)))
+        except ValueError:
+            raise _fail(
+                path, line, f"{column}: write {sid!r} as {sid}:<stance>, stance one of {_STANCES}"
+            ) from None
+    return tuple(out)
 
 
 def parse_entry(
@@ -182,29 +253,43 @@ def parse_entry(
             raise _fail(path, line, f"unknown category {cid!r}")
     comedogenic = _rating(path, line, "comedogenic", row["comedogenic"])
     irritancy = _rating(path, line, "irritancy", row["irritancy"])
-    rating_source = row["rating_source"] or None
-    if (comedogenic or irritancy) and not rating_source:
-        raise _fail(path, line, f"{row['name']}: a rating needs a rating_source")
-    if rating_source and not (comedogenic or irritancy):
-        raise _fail(path, line, f"{row['name']}: rating_source given without a rating")
-    entry_sources = _split(row["sources"])
-    for sid in (*entry_sources, *([rating_source] if rating_source else [])):
-        if sid not in sources:
-            raise _fail(path, line, f"{row['name']}: unknown source id {sid!r}")
-    if any(categories[c].role is not Role.neutral for c in cats) and not entry_sources:
-        raise _fail(path, line, f"{row['name']}: a risky or helpful entry must cite sources")
+    rating_citations = _citations(path, line, "rating_source", row["rating_source"], sources)
+    citations = _citations(path, line, "sources", row["sources"], sources)
+    name = row["name"]
+    if (comedogenic or irritancy) and not _supported(rating_citations):
+        raise _fail(path, line, f"{name}: a rating needs a rating_source that supports it")
+    if rating_citations and not (comedogenic or irritancy):
+        raise _fail(path, line, f"{name}: rating_source given without a rating")
+    for cid in cats:
+        category = categories[cid]
+        if category.role is Role.neutral:
+            continue
+        if category.rated and comedogenic is None:
+            raise _fail(path, line, f"{name}: class {cid} rests on a comedogenic rating")
+        if not category.rated and not _supported(citations):
+            cited = ", ".join(map(str, citations)) or "nothing"
+            raise _fail(
+                path,
+                line,
+                f"{name}: no source supports its class {cid} (cited: {cited}); "
+                "a risky or helpful class needs a source with stance 'supports'",
+            )
     return Entry(
-        row["name"],
+        name,
         _split(row["synonyms"]),
         cats,
         comedogenic,
         irritancy,
-        rating_source,
-        entry_sources,
+        rating_citations,
+        citations,
         row["note"],
         line,
         origin,
     )
+
+
+def _supported(citations: tuple[Citation, ...]) -> bool:
+    return any(c.stance is Stance.supports for c in citations)
 
 
 def build_index(path: Path, entries: list[Entry]) -> dict[str, tuple[Entry, str]]:
@@ -277,8 +362,8 @@ def merge_user_entries(
             entry.categories,
             None,
             None,
-            None,
-            entry.sources,
+            (),
+            entry.citations,
             entry.note,
             line,
             "imported",

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from milia_scan.errors import LexiconError
-from milia_scan.lexicon.model import Category, Entry
+from milia_scan.lexicon.model import Category, Citation, Entry, Stance
 from milia_scan.lexicon.names import name_key
 from milia_scan.lexicon.rules import silicone_class
 
@@ -78,16 +78,18 @@ _SPACES = re.compile(rb"  +")
 NEEDED_CATEGORIES = {*FUNCTION_CATEGORIES.values(), "film_forming_silicone", "volatile_silicone"}
 
 
-def function_categories(tags: Iterable[str], key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(categories, sources) for a CosIng name: neutral categories from its function tags, and
+def function_categories(
+    tags: Iterable[str], key: str
+) -> tuple[tuple[str, ...], tuple[Citation, ...]]:
+    """(categories, citations) for a CosIng name: neutral categories from its function tags, and
     the silicone class from the name rule (which replaces the plain film former)."""
     categories = sorted({FUNCTION_CATEGORIES[t] for t in tags if t in FUNCTION_CATEGORIES})
-    sources = ["cosing"]
+    citations = [Citation("cosing", Stance.supports)]
     silicone = silicone_class(key)
     if silicone:
         categories = [silicone, *(c for c in categories if c != "film_former")]
-        sources.append("consumer_silicone")
-    return tuple(categories), tuple(sources)
+        citations.append(Citation("inci_naming", Stance.supports))
+    return tuple(categories), tuple(citations)
 
 
 def _keys(names: list[str]) -> list[str]:
@@ -257,7 +259,7 @@ class Vocabulary:
                 categories,
                 None,
                 None,
-                None,
+                (),
                 sources,
                 note,
                 self._first_line + idx,

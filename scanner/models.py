@@ -11,7 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
-from milia_scan.lexicon import Entry
+from milia_scan.lexicon import Entry, Source
+from milia_scan.lexicon.claims import Claim
 
 Box = tuple[int, int, int, int]  # x, y, width, height in pixels
 
@@ -157,10 +158,11 @@ class RiskFactor:
     category: str
     label: str
     contribution: float
-    evidence: str
-    sources: tuple[str, ...]
+    evidence: str  # the grade of its weakest claim
+    sources: tuple[str, ...]  # the sources that support its claims
     why: str
     comedogenic: str | None = None
+    claims: tuple[Claim, ...] = ()  # membership (or rating), then the class's link to milia
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ class MiliaRisk:
     mitigators: tuple[RiskFactor, ...]
     summary: str
     lower_bound: bool = False  # the list was not fully read: the real score may be higher
+    references: tuple[Source, ...] = ()  # every source the drivers' and mitigators' claims cite
 
 
 class ProductType(StrEnum):
