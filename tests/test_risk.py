@@ -61,10 +61,11 @@ def test_every_factor_cites_its_evidence(lexicon: Lexicon) -> None:
     ).risk
     for factor in (*risk.drivers, *risk.mitigators):
         assert factor.sources and all(s in lexicon.sources for s in factor.sources)
-        assert factor.evidence in ("established", "reported", "hypothesis")
+        assert factor.evidence in ("established", "reported", "expert_opinion", "hypothesis")
         assert factor.why
     driver = {f.ingredient: f for f in risk.drivers}
-    assert driver["Dimethicone"].evidence == "hypothesis"
+    assert driver["Dimethicone"].evidence == "expert_opinion"
+    assert driver["Isopropyl Myristate"].evidence == "hypothesis"
     assert driver["Petrolatum"].evidence == "reported"
     assert driver["Isopropyl Myristate"].comedogenic == "5"
 
@@ -73,13 +74,67 @@ def test_silicone_link_is_never_stated_as_fact(lexicon: Lexicon) -> None:
     summary = scan_text(
         "Dimethicone, Cyclopentasiloxane, Dimethiconol", lexicon=lexicon
     ).risk.summary
-    assert "hypothesis" in summary
+    assert "expert opinion or a hypothesis, not on studies" in summary
 
 
 def test_no_drivers_says_so(lexicon: Lexicon) -> None:
     risk = scan_text("Aqua, Glycerin, Niacinamide", lexicon=lexicon).risk
     assert risk.score == 0 and risk.level == "low" and not risk.drivers
     assert "no heavy occlusives" in risk.summary
+    assert "offset" not in risk.summary  # nothing to offset
+    assert "Glycerin" in risk.summary
+
+
+def test_offset_is_mentioned_only_with_something_to_offset(lexicon: Lexicon) -> None:
+    risk = scan_text("Aqua, Petrolatum, Glycerin, Phenoxyethanol", lexicon=lexicon).risk
+    assert "Glycerin (light humectant, #3) may help offset it" in risk.summary
+
+
+def test_butters_and_waxes_rest_on_weaker_grounds_than_petrolatum(lexicon: Lexicon) -> None:
+    """Plant butters are 'heavy' only in an aesthetician's advice in a magazine, waxes only by
+    the tool's own analogy: a weaker grade than petrolatum, and they count under the cap."""
+    risk = scan_text(
+        "Petrolatum, Butyrospermum Parkii Butter, Cera Alba, Aqua, Phenoxyethanol",
+        lexicon=lexicon,
+    ).risk
+    grade = {f.ingredient: f.evidence for f in risk.drivers}
+    assert grade == {
+        "Petrolatum": "reported",
+        "Butyrospermum Parkii (Shea) Butter": "expert_opinion",
+        "Beeswax": "hypothesis",
+    }
+    shea = next(f for f in risk.drivers if f.ingredient.startswith("Butyrospermum"))
+    membership = shea.claims[0]
+    assert membership.kind == "membership"
+    supports = {c.source for c in membership.citations if c.stance == "supports"}
+    assert supports == {"magazine_milia"}
+    alone = scan_text("Butyrospermum Parkii Butter, Cera Alba, Aqua", lexicon=lexicon).risk
+    assert alone.level != "high"  # expert opinion and analogy never make a product high alone
+
+
+def test_sources_are_cited_with_the_stance_they_take(lexicon: Lexicon) -> None:
+    risk = scan_text(
+        "Aqua, Petrolatum, Dimethicone, Isopropyl Myristate, Glycerin, Phenoxyethanol",
+        lexicon=lexicon,
+    ).risk
+    factor = {f.ingredient: f for f in (*risk.drivers, *risk.mitigators)}
+
+    def stances(name: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for claim in factor[name].claims:
+            for c in claim.citations:
+                out.setdefault(c.source, set()).add(str(c.stance))
+        return out
+
+    assert stances("Petrolatum")["kligman1996"] == {"against"}
+    assert stances("Dimethicone")["silicone_tewl2014"] == {"against"}
+    assert stances("Isopropyl Myristate")["draelos2006"] == {"against"}
+    assert stances("Isopropyl Myristate")["rabbit_ear2007"] == {"against"}
+    assert "silicone_tewl2014" not in stances("Glycerin")
+    for f in factor.values():  # the flat list names supporters only
+        assert not {"kligman1996", "draelos2006", "rabbit_ear2007"} & set(f.sources)
+    cited = {s.id for s in risk.references}
+    assert {"kligman1996", "silicone_tewl2014", "magazine_milia", "derm_practice"} <= cited
 
 
 def test_may_contain_pigments_count_less(lexicon: Lexicon) -> None:

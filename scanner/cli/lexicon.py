@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from milia_scan.errors import InputFileError
 from rich.console import Console
 from rich.table import Table
+
+if TYPE_CHECKING:
+    from milia_scan.lexicon import Citation
 
 
 @click.group()
@@ -45,6 +49,17 @@ def lexicon_search(term: str, limit: int) -> None:
     Console(soft_wrap=False).print(table)
 
 
+def _stances(citations: tuple[Citation, ...]) -> str:
+    """'supported by a, b; against c' for a claim's citations."""
+    from milia_scan.output.report import STANCE_WORDS
+
+    return "; ".join(
+        f"{word} {', '.join(c.source for c in citations if c.stance is stance)}"
+        for stance, word in STANCE_WORDS.items()
+        if any(c.stance is stance for c in citations)
+    )
+
+
 @lexicon.command("show")
 @click.argument("name")
 def lexicon_show(name: str) -> None:
@@ -65,22 +80,27 @@ def lexicon_show(name: str) -> None:
         cat = lex.categories[cid]
         grade = f", evidence: {cat.evidence}" if cat.evidence else ""
         lines.append(f"class: {cat.label} [{cid}, {cat.role}{grade}]")
+        if cat.citations:
+            lines.append(f"  its link to milia: {_stances(cat.citations)}")
+    if entry.citations:
+        lines.append(f"classes cite: {_stances(entry.citations)}")
     if entry.comedogenic or entry.irritancy:
         lines.append(
             f"comedogenic: {entry.comedogenic or '-'}, irritancy: "
-            f"{entry.irritancy or '-'} (source {entry.rating_source})"
+            f"{entry.irritancy or '-'} ({_stances(entry.rating_citations)})"
         )
     if entry.note:
         lines.append(f"note: {entry.note}")
     cited = dict.fromkeys(
         [
             *entry.sources,
-            *([entry.rating_source] if entry.rating_source else []),
-            *(s for c in entry.categories for s in lex.categories[c].sources),
+            *(c.source for c in entry.rating_citations),
+            *(c.source for cid in entry.categories for c in lex.categories[cid].citations),
         ]
     )
     for sid in cited:
-        lines.append(f"[{sid}] {lex.sources[sid].citation}")
+        source = lex.sources[sid]
+        lines.append(f"[{sid}] {source.citation} ({source.kind}; at most {source.grade})")
     click.echo("\n".join(lines))
 
 

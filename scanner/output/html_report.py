@@ -20,9 +20,10 @@ from milia_scan.errors import MiliaScanError
 from milia_scan.image.load import load_image
 from milia_scan.jobs.store import StoredResult
 from milia_scan.lexicon import Lexicon
-from milia_scan.models import Report, RiskFactor
+from milia_scan.lexicon.claims import Claim
+from milia_scan.models import MiliaRisk, Report, RiskFactor
 from milia_scan.output.annotate import CLASSES, class_of
-from milia_scan.output.report import reading_text
+from milia_scan.output.report import STANCE_WORDS, cited, grade_text, reading_text, score_text
 
 MAX_PHOTO_SIDE = 1400
 THUMB_SIDE = 160
@@ -52,6 +53,9 @@ height:.9rem;margin-right:.3rem;vertical-align:middle}
 .avoid{background:#fde8ef;border-left:4px solid #c2185b;padding:.4rem .7rem;margin:.3rem 0}
 .disclaimer{color:#555;font-style:italic;margin-top:2rem} .muted{color:#777}
 th.sortable{cursor:pointer} img.thumb{max-width:120px;max-height:120px}
+ul.claims{margin:.2rem 0 .3rem;padding-left:1.2rem;font-size:.92rem}
+.grade{font-weight:600} .refs li{margin:.3rem 0;overflow-wrap:anywhere}
+.refs b{font-family:monospace}
 """
 SORT_SCRIPT = """
 document.querySelectorAll('table.products').forEach(function (t) {
@@ -107,8 +111,9 @@ def _jpeg_data_uri(pixels: np.ndarray, max_side: int) -> tuple[str, float]:
     return "data:image/jpeg;base64," + base64.b64encode(data.tobytes()).decode(), scale
 
 
-def gauge_svg(score: int, level: str) -> str:
-    """A half-circle gauge from 0 to 100 with a needle at the score."""
+def gauge_svg(score: int, level: str, shown: str | None = None) -> str:
+    """A half-circle gauge from 0 to 100 with a needle at the score, labelled `shown`."""
+    shown = shown if shown is not None else f"{score}/100"
     angle = math.pi * (1 - score / 100)
     x, y = 100 + 80 * math.cos(angle), 100 - 80 * math.sin(angle)
     arcs = []
@@ -122,10 +127,10 @@ def gauge_svg(score: int, level: str) -> str:
         )
     return (
         f'<svg class="gauge" viewBox="0 0 200 120" width="220" role="img" '
-        f'aria-label="milia risk {score} of 100, {escape(level)}">{"".join(arcs)}'
+        f'aria-label="milia risk {escape(shown)}, {escape(level)}">{"".join(arcs)}'
         f'<line x1="100" y1="100" x2="{x:.1f}" y2="{y:.1f}" stroke="#222" stroke-width="4"/>'
         f'<circle cx="100" cy="100" r="6" fill="#222"/>'
-        f'<text x="100" y="118" text-anchor="middle" font-size="14">{score}/100</text></svg>'
+        f'<text x="100" y="118" text-anchor="middle" font-size="14">{escape(shown)}</text></svg>'
     )
 
 
@@ -154,19 +159,38 @@ def photo_svg(report: Report, lexicon: Lexicon, image: Path) -> str:
     )
 
 
-def _factor_item(f: RiskFactor, lexicon: Lexicon) -> str:
-    cites = ", ".join(
-        f'<abbr title="{escape(lexicon.sources[s].citation)}">{escape(s)}</abbr>'
-        if s in lexicon.sources
-        else escape(s)
-        for s in f.sources
+def _refs(ids: list[str]) -> str:
+    return ", ".join(f'<a href="#ref-{escape(i)}">{escape(i)}</a>' for i in ids)
+
+
+def _claim_item(claim: Claim) -> str:
+    stances = "; ".join(
+        f"{STANCE_WORDS[stance]} {_refs(ids)}"
+        for stance in STANCE_WORDS
+        if (ids := cited(claim, stance))
     )
+    return (
+        f"<li>{escape(claim.text)} (<i>{escape(grade_text(claim.grade))}</i>): {stances}</li>"
+    )
+
+
+def _factor_item(f: RiskFactor) -> str:
     grade = f", comedogenic {escape(f.comedogenic)}" if f.comedogenic else ""
+    claims = "".join(_claim_item(c) for c in f.claims)
     return (
         f"<li><b>#{f.position} {escape(f.ingredient)}</b>: {escape(f.label)}{grade} "
-        f'<span class="muted">[evidence: {escape(f.evidence)}; sources: {cites}]</span>'
-        f"<br>{escape(f.why)}</li>"
+        f'<span class="grade">[{escape(grade_text(f.evidence))}]</span>'
+        f'<ul class="claims">{claims}</ul><span class="muted">{escape(f.why)}</span></li>'
     )
+
+
+def _references(risk: MiliaRisk) -> str:
+    items = "".join(
+        f'<li id="ref-{escape(s.id)}"><b>{escape(s.id)}</b> {escape(s.citation)} '
+        f'<span class="muted">({escape(s.kind)})</span></li>'
+        for s in risk.references
+    )
+    return f'<h2>References</h2><ol class="refs">{items}</ol>' if items else ""
 
 
 def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> str:
@@ -176,20 +200,20 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
         f"{escape(risk.level.upper())}</span></h1>"
         f'<div class="source">{escape(report.source)}</div>'
     ]
+    for claim in report.claims:
+        parts.append(f'<div class="warn">Claim check: {escape(claim.message)}</div>')
     for hit in report.avoid:
         parts.append(
             f'<div class="avoid">Avoid: #{hit.position} {escape(hit.ingredient)} '
             f"({escape(hit.because)})</div>"
         )
     parts.append(
-        f'<div class="top">{gauge_svg(risk.score, risk.level)}'
+        f'<div class="top">{gauge_svg(risk.score, risk.level, score_text(risk))}'
         f'<p class="summary">{escape(risk.summary)}</p></div>'
     )
     if (line := reading_text(report)) is not None:
         complete = report.reading is not None and report.reading.complete
         parts.append(f'<p class="{"muted" if complete else "warn"}">{escape(line)}</p>')
-    for claim in report.claims:
-        parts.append(f'<div class="warn">{escape(claim.message)}</div>')
     if image is not None:
         key = "".join(
             f'<span><i style="background:{c}"></i>{escape(label)}</span>'
@@ -220,7 +244,7 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
     )
     for title, factors in (("What raises the risk", risk.drivers), ("What helps", risk.mitigators)):
         if factors:
-            items = "".join(_factor_item(f, lexicon) for f in factors)
+            items = "".join(_factor_item(f) for f in factors)
             parts.append(f"<h2>{title}</h2><ul>{items}</ul>")
     if report.context is not None:
         parts.append(
@@ -230,6 +254,7 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
     for warning in report.warnings:
         if not any(warning == c.message for c in report.claims):
             parts.append(f'<div class="warn">{escape(warning)}</div>')
+    parts.append(_references(risk))
     parts.append(
         f'<p class="disclaimer">{escape(DISCLAIMER)} Lexicon {escape(report.lexicon_version)}.</p>'
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from milia_scan.assess.risk import DISCLAIMER
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import Report
-from milia_scan.output.report import reading_text, score_text
+from milia_scan.output.report import grade_text, reading_text, score_text, stance_lines
 
 
 def _cell(text: str) -> str:
@@ -20,6 +20,10 @@ def report_markdown(report: Report, lexicon: Lexicon) -> str:
         f"`{_cell(report.source)}`",
         "",
     ]
+    for claim in report.claims:
+        out.append(f"> **Claim check:** {claim.message}")
+    if report.claims:
+        out.append("")
     for hit in report.avoid:
         out.append(f"- **Avoid:** #{hit.position} {_cell(hit.ingredient)} ({hit.because})")
     if report.avoid:
@@ -27,10 +31,6 @@ def report_markdown(report: Report, lexicon: Lexicon) -> str:
     out += [risk.summary, ""]
     if (line := reading_text(report)) is not None:
         out += [line, ""]
-    for claim in report.claims:
-        out.append(f"> **Claim check:** {claim.message}")
-    if report.claims:
-        out.append("")
     out += [
         "| # | ingredient | read as | match | classes | comedogenic |",
         "|---|---|---|---|---|---|",
@@ -51,9 +51,17 @@ def report_markdown(report: Report, lexicon: Lexicon) -> str:
                 grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
                 out.append(
                     f"- #{f.position} {_cell(f.ingredient)}: {f.label}{grade} "
-                    f"({f.evidence}; {', '.join(f.sources)}). {f.why}"
+                    f"(**{grade_text(f.evidence)}**). {f.why}"
                 )
-    if report.warnings:
-        out += ["", "**Warnings**", ""] + [f"- {w}" for w in report.warnings]
+                for link in f.claims:
+                    stances = "; ".join(stance_lines(link))
+                    out.append(f"  - {_cell(link.text)} ({grade_text(link.grade)}): {stances}")
+    claimed = {c.message for c in report.claims}
+    warnings = [w for w in report.warnings if w not in claimed]
+    if warnings:
+        out += ["", "**Warnings**", ""] + [f"- {w}" for w in warnings]
+    if risk.references:
+        out += ["", "**References**", ""]
+        out += [f"- `{s.id}`: {s.citation} ({s.kind})" for s in risk.references]
     out += ["", f"*{DISCLAIMER}* Lexicon {report.lexicon_version}.", ""]
     return "\n".join(out)

@@ -6,7 +6,7 @@ from milia_scan.assess.risk import DISCLAIMER
 from milia_scan.lexicon import Lexicon, Role, name_key
 from milia_scan.models import Match, Report
 from milia_scan.output.annotate import class_of
-from milia_scan.output.report import reading_text, score_text
+from milia_scan.output.report import grade_text, reading_text, score_text, stance_lines
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -58,11 +58,20 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         for f in factors:
             grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
             reasons.append(
-                f"  #{f.position} {f.ingredient}: {f.label}{grade} "
-                f"[{f.evidence}; {', '.join(f.sources)}]\n"
+                f"  #{f.position} {f.ingredient}: {f.label}{grade} [{grade_text(f.evidence)}]\n"
             )
+            for link in f.claims:
+                stances = "; ".join(stance_lines(link))
+                reasons.append(f"     - {link.text} ({grade_text(link.grade)}): {stances}\n")
             reasons.append(f"     {f.why}\n", style="dim")
+    if risk.references:
+        reasons.append("References:\n", style="bold")
+        for source in risk.references:
+            reasons.append(f"  [{source.id}] ", style="bold")
+            reasons.append(f"{source.citation} ({source.kind})\n")
     parts: list[Text | Table] = [head]
+    for claim in report.claims:
+        parts.append(Text(f"Claim check: {claim.message}", style="bold magenta"))
     for hit in report.avoid:
         parts.append(
             Text(f"AVOID: #{hit.position} {hit.ingredient} ({hit.because})", style="bold magenta")
@@ -74,7 +83,8 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         )
     if reasons:
         parts.append(reasons)
-    for warning in report.warnings:
+    claimed = {c.message for c in report.claims}
+    for warning in (w for w in report.warnings if w not in claimed):
         parts.append(Text(f"! {warning}", style="yellow"))
     parts.append(Text(DISCLAIMER, style="italic dim"))
     read_by = f"read by {report.ocr_engine}, " if report.ocr_engine else ""

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 from milia_scan.assess.risk import DISCLAIMER
+from milia_scan.lexicon import Evidence, Source, Stance
+from milia_scan.lexicon.claims import Claim
 from milia_scan.models import Match, MiliaRisk, Report, RiskFactor
 
 SCHEMA = "milia-scan/1"
@@ -42,6 +44,30 @@ def _factor(f: RiskFactor) -> dict[str, Any]:
         "sources": list(f.sources),
         "comedogenic": f.comedogenic,
         "why": f.why,
+        "claims": [_claim(c) for c in f.claims],
+    }
+
+
+def _claim(claim: Claim) -> dict[str, Any]:
+    return {
+        "kind": claim.kind,
+        "text": claim.text,
+        "grade": str(claim.grade),
+        **{str(stance): cited(claim, stance) for stance in Stance},
+    }
+
+
+def cited(claim: Claim, stance: Stance) -> list[str]:
+    """Ids of the sources cited for a claim with this stance."""
+    return [c.source for c in claim.citations if c.stance is stance]
+
+
+def _reference(source: Source) -> dict[str, str]:
+    return {
+        "id": source.id,
+        "kind": source.kind,
+        "grade": str(source.grade),
+        "citation": source.citation,
     }
 
 
@@ -80,6 +106,7 @@ def to_json_dict(report: Report) -> dict[str, Any]:
             for c in report.claims
         ],
         "reading": report.reading.to_json() if report.reading else None,
+        "references": [_reference(s) for s in risk.references],
         "warnings": list(report.warnings),
         "ocr": None
         if report.ocr_engine is None
@@ -95,11 +122,43 @@ def to_json(report: Report) -> str:
     return json.dumps(to_json_dict(report), ensure_ascii=False, indent=2)
 
 
+def coarse_score(score: int) -> str:
+    """The score to the precision the model has: to the nearest 5, "95+" at the top."""
+    shown = 5 * round(score / 5)
+    return "95+" if shown >= 95 else str(shown)
+
+
 def score_text(risk: MiliaRisk) -> str:
-    """The score as shown: a lower bound says so."""
+    """The score as shown: coarse, and a lower bound says so."""
     if risk.lower_bound and risk.score == 0:
         return "list not fully read"
-    return f"{'at least ' if risk.lower_bound else ''}{risk.score}/100"
+    if risk.lower_bound:
+        return f"at least {coarse_score(risk.score)}/100"
+    return f"about {coarse_score(risk.score)}/100"
+
+
+def grade_text(grade: str) -> str:
+    """An evidence grade in words ("reported by dermatologists")."""
+    try:
+        return Evidence(grade).phrase
+    except ValueError:
+        return grade
+
+
+STANCE_WORDS = {
+    Stance.supports: "supported by",
+    Stance.against: "against",
+    Stance.context: "background",
+}
+
+
+def stance_lines(claim: Claim) -> list[str]:
+    """'supported by a, b', 'against c', 'background d': what each source says about a claim."""
+    return [
+        f"{STANCE_WORDS[stance]} {', '.join(ids)}"
+        for stance in STANCE_WORDS
+        if (ids := cited(claim, stance))
+    ]
 
 
 def reading_text(report: Report) -> str | None:
