@@ -94,6 +94,7 @@ def batch(
                         "already stored": summary.already_stored,
                         "same content as another file": summary.duplicates,
                         "not images (skipped)": summary.skipped_non_images,
+                        "not regular files (skipped)": summary.skipped_not_files,
                     },
                 )
             )

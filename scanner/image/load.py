@@ -6,9 +6,12 @@ and a truncated file fails loudly instead of decoding into grey.
 
 from __future__ import annotations
 
+import fcntl
 import os
+import stat
 import warnings
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from milia_scan.errors import InputFileError
@@ -26,6 +29,41 @@ def is_image_name(name: str) -> bool:
     return not base.startswith(".") and os.path.splitext(base)[1].lower() in IMAGE_SUFFIXES
 
 
+def not_a_file(mode: int) -> str | None:
+    """What a file of this st_mode is when it is not a regular file ("a FIFO"), else None.
+
+    Only regular files are read: opening a FIFO blocks until a writer comes, a device never
+    ends."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    kinds = {
+        stat.S_ISFIFO: "a FIFO (named pipe)",
+        stat.S_ISSOCK: "a socket",
+        stat.S_ISCHR: "a character device",
+        stat.S_ISBLK: "a block device",
+    }
+    return next((kind for test, kind in kinds.items() if test(mode)), "not a regular file")
+
+
+def open_regular(path: Path) -> tuple[BinaryIO, os.stat_result]:
+    """Open a file for reading, only if it is a regular file, without ever blocking: a FIFO
+    named *.jpg is refused (InputFileError) instead of waiting for a writer. OSError as open."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if (kind := not_a_file(info.st_mode)) is not None:
+            raise InputFileError(
+                f"{path}: is {kind}, not a regular file; only regular files are scanned"
+            )
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _to_rgb(img: Image.Image) -> Image.Image:
     """8-bit RGB; 16- and 32-bit grey is stretched to its own range, not clipped to white."""
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
@@ -38,14 +76,21 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
     options = options or ScanOptions()
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file; check the path") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot read the file ({exc.strerror})") from None
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder; give one image file (or use 'batch')")
+    try:
+        fh, info = open_regular(path)
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; check the path") from None
+    except PermissionError:
+        raise InputFileError(f"{path}: permission denied; check the file's permissions") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot read the file ({exc.strerror})") from None
+    with fh:
+        return _decode(path, fh, info.st_size, options)
+
+
+def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> LoadedImage:
     if size == 0:
         raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
     if size > options.max_file_bytes:
@@ -57,7 +102,7 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
+            with Image.open(fh) as img:
                 fmt = img.format or "unknown"
                 if fmt not in SUPPORTED_FORMATS:
                     raise InputFileError(

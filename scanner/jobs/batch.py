@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from milia_scan.errors import InputFileError
-from milia_scan.image.load import is_image_name
+from milia_scan.image.load import is_image_name, not_a_file
 from milia_scan.jobs.runner import Runner, default_jobs
 from milia_scan.jobs.store import ResultStore
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status, fingerprint
@@ -29,6 +29,9 @@ class Found:
     images: tuple[Path, ...]
     skipped: int  # files that are not images (by name), passed over quietly
     unreadable: tuple[tuple[str, str], ...]  # folders that could not be listed, with the reason
+    # image-named entries that are not regular files (a FIFO, a socket, a device), with what
+    # they are: never opened, since reading one can block forever
+    not_files: tuple[tuple[str, str], ...] = ()
 
 
 def discover(folder: Path, *, recursive: bool) -> Found:
@@ -40,6 +43,7 @@ def discover(folder: Path, *, recursive: bool) -> Found:
     images: list[Path] = []
     skipped = 0
     unreadable: list[tuple[str, str]] = []
+    not_files: list[tuple[str, str]] = []
 
     def on_error(exc: OSError) -> None:
         unreadable.append((str(exc.filename), f"cannot list this folder ({exc.strerror})"))
@@ -48,13 +52,23 @@ def discover(folder: Path, *, recursive: bool) -> Found:
         dirs.sort()
         for name in sorted(files):
             path = Path(root) / name
-            if is_image_name(name):
-                images.append(path)
-            else:
+            if not is_image_name(name):
                 skipped += 1
+            elif (kind := _special(path)) is not None:
+                not_files.append((str(path), kind))
+            else:
+                images.append(path)
         if not recursive:
             break
-    return Found(tuple(images), skipped, tuple(unreadable))
+    return Found(tuple(images), skipped, tuple(unreadable), tuple(not_files))
+
+
+def _special(path: Path) -> str | None:
+    """What an entry is when it is not a regular file (symlinks followed), else None."""
+    try:
+        return not_a_file(path.stat().st_mode)
+    except OSError:
+        return None  # gone or a broken link: reading it will say so
 
 
 @dataclass
@@ -63,6 +77,7 @@ class BatchSummary:
     already_stored: int = 0
     duplicates: int = 0
     skipped_non_images: int = 0
+    skipped_not_files: int = 0
     statuses: Counter[str] = field(default_factory=Counter)
     levels: Counter[str] = field(default_factory=Counter)
     paths: list[str] = field(default_factory=list)
@@ -84,8 +99,13 @@ def _plan(
         summary.paths.append(shown(path))  # as stored
         try:
             info = fingerprint(path)
-        except OSError as exc:
-            store.record_unreadable(str(path), f"{path}: cannot read the file ({exc.strerror})")
+        except (OSError, InputFileError) as exc:
+            message = (
+                exc.message
+                if isinstance(exc, InputFileError)
+                else f"{path}: cannot read the file ({exc.strerror})"
+            )
+            store.record_unreadable(str(path), message)
             summary.statuses[Status.unreadable] += 1
             on_event("unreadable", str(path), None)
             continue
@@ -122,7 +142,7 @@ def scan_folder(
     found = discover(folder, recursive=recursive)
     if on_found:
         on_found(found)
-    summary = BatchSummary(skipped_non_images=found.skipped)
+    summary = BatchSummary(skipped_non_images=found.skipped, skipped_not_files=len(found.not_files))
     emit: Callback = on_event or (lambda *_: None)
     for where, reason in found.unreadable:
         store.record_unreadable(where, f"{where}: {reason}")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from milia_scan.errors import BadArgsError, InputFileError
-from milia_scan.image.load import is_image_name
+from milia_scan.image.load import is_image_name, not_a_file
 from milia_scan.jobs.batch import discover
 from milia_scan.jobs.runner import Runner, default_jobs
 from milia_scan.jobs.store import ResultStore
@@ -222,6 +222,8 @@ class Watcher:
             return
         for path in found.images:
             self.inbox.put((str(path), "settle"))
+        for path_text, _kind in found.not_files:
+            self.report("skipped", path_text, None)
 
     # -- readiness ------------------------------------------------------------------------
     def _drain_inbox(self, now: float) -> None:
@@ -251,6 +253,10 @@ class Watcher:
             except OSError:
                 del self.pending[path]  # gone again (a temp file renamed away, deleted)
                 continue
+            if not_a_file(stat.st_mode) is not None:  # a FIFO is never opened: it would block
+                del self.pending[path]
+                self.report("skipped", path, None)
+                continue
             if entry.mode == "complete":
                 ready.append(path)
                 continue
@@ -266,6 +272,9 @@ class Watcher:
     def _dispatch(self, path: str) -> None:
         try:
             info = fingerprint(Path(path))
+        except InputFileError:  # replaced by a FIFO or the like since it was seen
+            self.report("skipped", path, None)
+            return
         except OSError as exc:
             if os.path.exists(path):
                 self.store.record_unreadable(path, f"{path}: cannot read the file ({exc.strerror})")

@@ -44,10 +44,13 @@ class FileInfo:
 
 
 def fingerprint(path: Path) -> FileInfo:
-    """Size, mtime and content hash of a file (raises OSError when it cannot be read)."""
-    stat = path.stat()
+    """Size, mtime and content hash of a regular file (raises OSError when it cannot be read,
+    InputFileError when it is not a regular file: a FIFO is never opened for a blocking read)."""
+    from milia_scan.image.load import open_regular
+
     digest = hashlib.sha256()
-    with path.open("rb") as fh:
+    fh, stat = open_regular(path)
+    with fh:
         while chunk := fh.read(HASH_CHUNK):
             digest.update(chunk)
     return FileInfo(str(path), stat.st_size, stat.st_mtime, digest.hexdigest())

@@ -31,6 +31,7 @@ def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> s
             "stored": f"already stored  {path}",
             "duplicate": f"same as a stored file  {path}",
             "unreadable": f"UNREADABLE  {path}",
+            "skipped": f"SKIPPED  {path}: not a regular file",
         }.get(kind, f"{kind}  {path}")
     if outcome.status == "incomplete":
         return f"UNCERTAIN  {path}: the list was not fully read"
@@ -73,6 +74,15 @@ class BatchProgress:
             self.progress.stop()
 
     def found(self, found: Found) -> None:
+        from milia_scan.names import shown
+
+        for path, kind in found.not_files:
+            self.console.print(
+                f"SKIPPED  {shown(path)}: {kind}, not a regular file",
+                highlight=False,
+                markup=False,
+                soft_wrap=True,
+            )
         self.total = len(found.images) + len(found.unreadable)
         if self.live:
             self.task = self.progress.add_task("scan", total=self.total, rate="")

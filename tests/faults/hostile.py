@@ -3,6 +3,7 @@ that anything it leaves behind can be found, and look at what it stored and prin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +33,10 @@ class Ran:
     @property
     def err(self) -> str:
         return self.stderr.decode("utf-8", "replace")
+
+    @property
+    def out(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
 
 
 def tagged_env(tag: str | None = None) -> tuple[str, dict[str, str]]:
@@ -101,3 +107,57 @@ def stored(db: Path) -> dict[str, tuple[str, int]]:
         return {}
     with sqlite3.connect(db) as conn:
         return {p: (s, c) for p, s, c in conn.execute("SELECT path, status, scan_count FROM scans")}
+
+
+class Started:
+    """A long-running `milia-scan ARGS` (watch, a batch to kill), tagged, in its own session,
+    its output going to files so that it never blocks on a full pipe."""
+
+    def __init__(self, *args: str | os.PathLike[str], logs: Path) -> None:
+        self.tag, env = tagged_env()
+        logs.mkdir(parents=True, exist_ok=True)
+        self.out_path, self.err_path = logs / "stdout", logs / "stderr"
+        with self.out_path.open("wb") as out, self.err_path.open("wb") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "milia_scan", *args],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                start_new_session=True,
+            )
+
+    @property
+    def stdout(self) -> str:
+        return self.out_path.read_bytes().decode("utf-8", "replace")
+
+    @property
+    def stderr(self) -> str:
+        return self.err_path.read_bytes().decode("utf-8", "replace")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 60) -> int | None:
+        """Send `sig`; the exit code, or None when it did not end in time (then killed)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            return None
+
+    def kill(self) -> None:
+        """kill -9 of the whole process group (what the tests use to clean up)."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
+    """Whether `condition` came true within `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+    return True
