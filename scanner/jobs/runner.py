@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -13,12 +16,37 @@ from pathlib import Path
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status, scan_file
 from milia_scan.options import ScanOptions
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK = 1.0  # s: how often a worker without prctl looks whether its parent is alive
 
-def _init_worker() -> None:
-    import signal
 
+def _die_with_parent(parent: int) -> None:
+    """End this worker when the process that started it dies, even by kill -9: a worker must
+    never outlive its batch or watch (and keep multiprocessing's resource tracker alive).
+
+    Linux: the kernel sends SIGKILL when the parent goes (prctl PR_SET_PDEATHSIG). Elsewhere,
+    a daemon thread looks every second whether the parent is still there."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    else:  # pragma: no cover - not Linux
+
+        def watch_parent() -> None:
+            while os.getppid() == parent:
+                threading.Event().wait(PARENT_CHECK)
+            os._exit(1)
+
+        threading.Thread(target=watch_parent, daemon=True, name="parent-watch").start()
+    if os.getppid() != parent:  # it died before the signal was armed
+        os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
     from milia_scan.lexicon import load_lexicon
 
+    _die_with_parent(parent)
     # Ctrl-C goes to the whole process group; the parent decides how to stop, and the scans
     # in flight finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -44,6 +72,7 @@ class ScanPool:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init_worker,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, path: Path) -> Future[ScanOutcome]:
