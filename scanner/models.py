@@ -128,6 +128,8 @@ class IngredientList:
     header: str | None
     warnings: tuple[str, ...] = ()
     ended: bool = True  # the list stopped at a full stop, footnote or section, not at the edge
+    lines: int = 0  # OCR lines the list was read from (0 for pasted text)
+    low_confidence_lines: int = 0  # of those, lines the OCR read with low confidence
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,8 @@ class ReadingCheck:
     plausible: bool
     confidence: float | None  # the OCR's mean word confidence, None for pasted text
     gaps: int = 0  # blank stretches inside the list where lines of print were not read
+    lines: int = 0  # OCR lines the list was read from (0 for pasted text)
+    low_confidence_lines: int = 0  # of those, lines read with low confidence (a hint only)
 
     @property
     def unrecognised(self) -> int:
@@ -270,6 +274,8 @@ class ReadingCheck:
             "end_found": self.end_found,
             "plausible": self.plausible,
             "gaps": self.gaps,
+            "lines": self.lines,
+            "low_confidence_lines": self.low_confidence_lines,
             "ocr_confidence": None if self.confidence is None else round(self.confidence, 1),
             "complete": self.complete,
             "problems": self.problems(),

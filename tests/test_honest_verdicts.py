@@ -195,3 +195,64 @@ def test_a_stretch_the_ocr_skipped_is_seen(lexicon: Lexicon) -> None:
         + [IngredientItem(2, raw, (400, y, 120, 20)) for raw, y in right]
     )
     assert skipped_lines(both) == 0
+    # an item stretched over many lines holds lines the OCR skipped...
+    tall = matcher.match_list(
+        [*(m.item for m in items(lines)), IngredientItem(5, "x", (10, 120, 120, 100))]
+    )
+    assert skipped_lines(tall) == 1
+    # ...but print running up the side (a barcode's digits) is not a list line
+    side = matcher.match_list(
+        [*(m.item for m in items(lines)), IngredientItem(5, "6 4", (0, 0, 8, 100))]
+    )
+    assert skipped_lines(side) == 0
+
+
+def test_a_list_that_ends_at_a_full_stop_before_other_text_has_its_end(lexicon: Lexicon) -> None:
+    from milia_scan.ingredients.extract import Token, extract_ingredients
+
+    words = ["Ingredients:", "Aqua,", "Glycerin,", "Squalane,", "Parfum,"]
+    words += ["Butylphenyl", "Methylpropional.", "250", "g"]
+    tokens = [Token(w, (10 * i, 0, 9, 10), (0, 0, 0)) for i, w in enumerate(words)]
+    found = extract_ingredients(tokens, support=matcher_for(lexicon).support)
+    assert found.items[-1].raw == "Butylphenyl Methylpropional"
+    assert found.ended
+    cut = extract_ingredients(tokens[:-3], support=matcher_for(lexicon).support)
+    assert not cut.ended  # the list runs to the edge of what was read
+
+
+def test_lines_read_with_low_confidence_are_counted(lexicon: Lexicon) -> None:
+    from milia_scan.ingredients.extract import Token, extract_ingredients
+
+    lines = [
+        ("Ingredients: Aqua, Glycerin,", 95.0),
+        ("Squalane, Dimethicone,", 40.0),
+        ("Phenoxyethanol, Parfum.", 90.0),
+    ]
+    tokens = [
+        Token(w, (0, 20 * n, 50, 15), (0, 0, n), conf)
+        for n, (text, conf) in enumerate(lines)
+        for w in text.split()
+    ]
+    found = extract_ingredients(tokens, support=matcher_for(lexicon).support)
+    assert (found.lines, found.low_confidence_lines) == (3, 1)
+    reading = check_reading(found, matcher_for(lexicon).match_list(found.items), 75.0, photo=True)
+    assert reading.to_json()["low_confidence_lines"] == 1
+    assert reading.complete  # a hint shown in the report, not a reason on its own
+
+
+def test_a_list_with_photo_below_it_ended_there_one_cut_by_the_edge_did_not(
+    lexicon: Lexicon,
+) -> None:
+    import numpy as np
+    from milia_scan.models import LoadedImage, PreparedImage
+    from milia_scan.ocr.reading import on_photo
+
+    items = tuple(IngredientItem(n, "Aqua", (10, 20 * n, 200, 15)) for n in range(1, 7))
+    open_end = IngredientList(items, "Ingredients", ended=False)
+    prepared = PreparedImage(np.zeros((300, 300), np.uint8), np.eye(3))
+
+    def photo(height: int) -> LoadedImage:
+        return LoadedImage(Path("x.jpg"), np.zeros((height, 300, 3), np.uint8), "JPEG")
+
+    assert on_photo(prepared, photo(300), open_end).ended  # 165 px of photo below the list
+    assert not on_photo(prepared, photo(140), open_end).ended  # the list runs to the edge

@@ -73,6 +73,8 @@ def check_reading(
         plausible=not photo or len(listed) >= MIN_ITEMS,
         confidence=confidence,
         gaps=skipped_lines(listed) if photo else 0,
+        lines=found.lines,
+        low_confidence_lines=found.low_confidence_lines,
     )
 
 
@@ -89,8 +91,9 @@ def skipped_lines(matches: Sequence[Match]) -> int:
         return 0
     height = sorted(b[3] for b in boxes)[len(boxes) // 2]
     # An item stretched over many lines holds a stretch the OCR skipped ("Lauryl PEG-9" and
-    # "Dehydroacetate" read, the lines between them not).
-    gaps = sum(1 for b in boxes if b[3] > TALL_ITEM * height)
+    # "Dehydroacetate" read, the lines between them not). Such an item runs across its
+    # column; a box taller than wide is print running up the side (a barcode's digits).
+    gaps = sum(1 for b in boxes if b[3] > TALL_ITEM * height and b[2] > b[3])
     for column in _columns(boxes):
         spans = sorted((b[1], b[1] + b[3]) for b in column)
         bottom = spans[0][1]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, replace
+from statistics import mean
 
 from milia_scan.errors import NoIngredientListError
 from milia_scan.ingredients.headers import (
@@ -49,6 +50,7 @@ class Token:
     text: str
     box: Box | None
     line: tuple[int, int, int]
+    conf: float = -1.0  # the OCR's confidence in the word, 0-100; -1 when not known
 
     @property
     def block(self) -> tuple[int, int]:
@@ -56,7 +58,7 @@ class Token:
 
 
 def tokens_from_ocr(result: OcrResult) -> list[Token]:
-    return [Token(w.text, w.box, w.line_id) for w in result.words]
+    return [Token(w.text, w.box, w.line_id, w.conf) for w in result.words]
 
 
 def tokens_from_text(text: str) -> list[Token]:
@@ -155,7 +157,9 @@ def _default_support(raw: str) -> float:
     return 50.0
 
 
-def _items(tokens: list[Token], support: Support) -> list[IngredientItem]:
+def _items(tokens: list[Token], support: Support) -> tuple[list[IngredientItem], bool]:
+    """The items of a stretch of tokens, and whether the list ended at a full stop inside it
+    (the words after it dropped)."""
     text, owner = _join(tokens)
     footnote = FOOTNOTE.search(text)
     if footnote and any(ch.isalpha() for ch in text[: footnote.start()]):
@@ -184,7 +188,7 @@ def _items(tokens: list[Token], support: Support) -> list[IngredientItem]:
 
 def _trim_tail(
     items: list[IngredientItem], after_stop: list[bool], support: Support
-) -> list[IngredientItem]:
+) -> tuple[list[IngredientItem], bool]:
     """Drop the unknown words after the full stop that ends the last ingredient ("SODIUM
     CHLORIDE. MOISTURISER." ends at Sodium Chloride)."""
     # The unknown items at the end, if they begin after a full stop, are text after the list.
@@ -192,8 +196,8 @@ def _trim_tail(
     while tail > 1 and support(items[tail - 1].raw) <= 0 and not items[tail - 1].may_contain:
         tail -= 1
     if tail < len(items) and after_stop[tail]:
-        items = items[:tail]
-    return items
+        return items[:tail], True
+    return items, False
 
 
 def _candidate_lines(tokens: list[Token]) -> list[tuple[int, int]]:
@@ -287,6 +291,7 @@ class _Candidate:
     kind: str  # "header", "pasted", "dense", "commas"
     items: tuple[IngredientItem, ...]
     known: float
+    stopped: bool = False  # the list ended at a full stop before the stretch's end
 
 
 def _candidate(
@@ -294,9 +299,9 @@ def _candidate(
 ) -> _Candidate | None:
     if end <= start:
         return None
-    items = _items(tokens[start:end], support)
+    items, stopped = _items(tokens[start:end], support)
     known = sum(1.0 for i in items if support(i.raw) > 0)
-    return _Candidate(start, end, kind, tuple(items), known)
+    return _Candidate(start, end, kind, tuple(items), known, stopped)
 
 
 def extract_ingredients(
@@ -357,6 +362,7 @@ def extract_ingredients(
     last = tokens[chosen.end - 1].text.rstrip()
     ended = (
         pasted
+        or chosen.stopped
         or chosen.end < len(tokens)
         or last.endswith(".")
         or bool(FOOTNOTE.search(" ".join(t.text for t in tokens[chosen.start : chosen.end])))
@@ -370,7 +376,23 @@ def extract_ingredients(
             "No 'Ingredients' header was read; the block of text densest in ingredient names "
             "was read as the ingredient list."
         )
-    return IngredientList(tuple(items), header, tuple(warnings), ended)
+    block = tokens[chosen.start : chosen.end]
+    lines, low = (0, 0) if pasted else _line_confidence(block)
+    return IngredientList(tuple(items), header, tuple(warnings), ended, lines, low)
+
+
+LOW_LINE_CONFIDENCE = 60.0  # a line's mean word confidence below this is a doubtful reading
+
+
+def _line_confidence(tokens: list[Token]) -> tuple[int, int]:
+    """(lines, lines read with low confidence) among these tokens' OCR lines."""
+    by_line: dict[tuple[int, int, int], list[float]] = {}
+    for tok in tokens:
+        by_line.setdefault(tok.line, [])
+        if tok.conf >= 0:
+            by_line[tok.line].append(tok.conf)
+    low = sum(1 for confs in by_line.values() if confs and mean(confs) < LOW_LINE_CONFIDENCE)
+    return len(by_line), low
 
 
 def _cached(support: Support) -> Support:

@@ -34,6 +34,7 @@ from milia_scan.ingredients.extract import extract_from_ocr
 from milia_scan.ingredients.match import Matcher
 from milia_scan.models import (
     Box,
+    IngredientItem,
     IngredientList,
     LoadedImage,
     Match,
@@ -111,7 +112,31 @@ def on_photo(
         x0, y0 = max(0, x), max(0, y)
         x1, y1 = min(image.width, x + w), min(image.height, y + h)
         items.append(replace(item, box=(x0, y0, max(0, x1 - x0), max(0, y1 - y0))))
-    return replace(ingredients, items=tuple(items))
+    ended = ingredients.ended or _ends_inside(ingredients.items, prepared, image)
+    return replace(ingredients, items=tuple(items), ended=ended)
+
+
+END_MARGIN_LINES = 3.0
+
+
+def _ends_inside(
+    items: tuple[IngredientItem, ...], prepared: PreparedImage, image: LoadedImage
+) -> bool:
+    """A list with no closing mark still ended when it is the last text read and the photo goes
+    on below its last line, in reading direction, for END_MARGIN_LINES line heights (the OCR
+    read nothing there). A list cut off by the photo's edge has no such stretch below it.
+    `items` are in prepared coordinates; the stretch is mapped onto the photo to be checked."""
+    boxes = [i.box for i in items if i.box is not None and i.box[3] > 0]
+    if len(boxes) < 2:
+        return False
+    line = sorted(b[3] for b in boxes)[len(boxes) // 2]
+    left = min(b[0] for b in boxes)
+    right = max(b[0] + b[2] for b in boxes)
+    bottom = max(b[1] + b[3] for b in boxes)
+    x, y, w, h = prepared.to_original(
+        (left, bottom, right - left, round(END_MARGIN_LINES * line))
+    )
+    return x >= 0 and y >= 0 and x + w <= image.width and y + h <= image.height
 
 
 def _photo_matches(
@@ -246,7 +271,8 @@ def _fused(first: Reading, second: Reading, image: LoadedImage, judge: Judge) ->
         _photo_matches(first.evidence, first.prepared, image),
         _photo_matches(second.evidence, second.prepared, image),
     )
-    header = first.evidence.ingredients.header or second.evidence.ingredients.header
-    fused = IngredientList(items, header, first.evidence.ingredients.warnings)
+    base, other = first.evidence.ingredients, second.evidence.ingredients
+    ended = base.ended or other.ended or _ends_inside(base.items, first.prepared, image)
+    fused = replace(base, items=items, header=base.header or other.header, ended=ended)
     engines = tuple(dict.fromkeys(i.engine for i in items if i.engine))
     return replace(first, ingredients=fused, engines=engines or (first.ocr.engine,))

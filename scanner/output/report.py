@@ -132,9 +132,10 @@ def score_text(risk: MiliaRisk) -> str:
     """The score as shown: coarse, and a lower bound says so."""
     if risk.lower_bound and risk.score == 0:
         return "list not fully read"
+    shown = coarse_score(risk.score)
     if risk.lower_bound:
-        return f"at least {coarse_score(risk.score)}/100"
-    return f"about {coarse_score(risk.score)}/100"
+        return f"at least {shown}/100"
+    return f"{shown}/100" if shown.endswith("+") else f"about {shown}/100"
 
 
 def grade_text(grade: str) -> str:
@@ -173,5 +174,9 @@ def reading_text(report: Report) -> str | None:
         parts.append("end of the list not found")
     if not reading.plausible:
         parts.append("shorter than a whole product list")
+    if reading.low_confidence_lines:
+        parts.append(
+            f"{reading.low_confidence_lines} of {reading.lines} lines read with low confidence"
+        )
     verdict = "complete" if reading.complete else "incomplete"
     return f"Reading {verdict}: {', '.join(parts)}."
