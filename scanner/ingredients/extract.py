@@ -45,6 +45,13 @@ DENSE_LINE = 0.5  # share of a line's words in recognised names for the line to 
 MAX_GAP = 2  # lines that are not listy a run of list lines may cross
 
 
+# A line whose mean word confidence is below this is a doubtful reading. The engines' scales
+# differ: RapidOCR's recognition scores run higher (sharp real photos 83-97, a low-resolution
+# one 56-98) than tesseract's word confidences.
+LOW_LINE_CONFIDENCE = {"tesseract": 60.0, "rapidocr": 75.0}
+DEFAULT_LOW_LINE_CONFIDENCE = 60.0
+
+
 @dataclass(frozen=True)
 class Token:
     text: str
@@ -305,7 +312,11 @@ def _candidate(
 
 
 def extract_ingredients(
-    tokens: list[Token], *, pasted: bool = False, support: Support | None = None
+    tokens: list[Token],
+    *,
+    pasted: bool = False,
+    support: Support | None = None,
+    low_confidence: float = DEFAULT_LOW_LINE_CONFIDENCE,
 ) -> IngredientList:
     """Find and split the ingredient list. `pasted` text may be a bare list without a header.
     `support` (the matcher's) lets the lexicon choose the list and its item breaks."""
@@ -377,21 +388,18 @@ def extract_ingredients(
             "was read as the ingredient list."
         )
     block = tokens[chosen.start : chosen.end]
-    lines, low = (0, 0) if pasted else _line_confidence(block)
+    lines, low = (0, 0) if pasted else _line_confidence(block, low_confidence)
     return IngredientList(tuple(items), header, tuple(warnings), ended, lines, low)
 
 
-LOW_LINE_CONFIDENCE = 60.0  # a line's mean word confidence below this is a doubtful reading
-
-
-def _line_confidence(tokens: list[Token]) -> tuple[int, int]:
-    """(lines, lines read with low confidence) among these tokens' OCR lines."""
+def _line_confidence(tokens: list[Token], threshold: float) -> tuple[int, int]:
+    """(lines, lines read with mean confidence below threshold) among these tokens' lines."""
     by_line: dict[tuple[int, int, int], list[float]] = {}
     for tok in tokens:
         by_line.setdefault(tok.line, [])
         if tok.conf >= 0:
             by_line[tok.line].append(tok.conf)
-    low = sum(1 for confs in by_line.values() if confs and mean(confs) < LOW_LINE_CONFIDENCE)
+    low = sum(1 for confs in by_line.values() if confs and mean(confs) < threshold)
     return len(by_line), low
 
 
@@ -408,7 +416,8 @@ def _cached(support: Support) -> Support:
 
 def extract_from_ocr(result: OcrResult, support: Support | None = None) -> IngredientList:
     """The list in one engine's reading; every item records that engine."""
-    found = extract_ingredients(tokens_from_ocr(result), support=support)
+    threshold = LOW_LINE_CONFIDENCE.get(result.engine, DEFAULT_LOW_LINE_CONFIDENCE)
+    found = extract_ingredients(tokens_from_ocr(result), support=support, low_confidence=threshold)
     return replace(found, items=tuple(replace(i, engine=result.engine) for i in found.items))
 
 
