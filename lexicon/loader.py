@@ -218,13 +218,19 @@ def _id_list(
 
 
 def _citations(
-    path: Path, line: int, column: str, value: str, sources: dict[str, Source]
+    path: Path,
+    line: int,
+    column: str,
+    value: str,
+    sources: dict[str, Source],
+    bare: Stance | None = None,
 ) -> tuple[Citation, ...]:
-    """`id:stance|id:stance` -> citations; a bare id, an unknown id or stance is an error."""
+    """`id:stance|id:stance` -> citations; an unknown id or stance is an error, and so is a bare
+    id unless `bare` gives its stance (imports written before stances were recorded)."""
     out = []
     for part in _split(value):
         sid, _, stance = part.partition(":")
-        sid, stance = sid.strip(), stance.strip()
+        sid, stance = sid.strip(), stance.strip() or (str(bare) if bare else "")
         if sid not in sources:
             raise _fail(path, line, f"{column}: unknown source id {sid!r}")
         try:
@@ -243,8 +249,9 @@ def parse_entry(
     categories: dict[str, Category],
     sources: dict[str, Source],
     origin: str = "curated",
+    bare: Stance | None = None,
 ) -> Entry:
-    """Validate one ingredient row and build its entry."""
+    """Validate one ingredient row and build its entry (`bare`: the stance of a bare id)."""
     if not row["name"]:
         raise _fail(path, line, "name is empty")
     cats = _split(row["categories"])
@@ -253,8 +260,10 @@ def parse_entry(
             raise _fail(path, line, f"unknown category {cid!r}")
     comedogenic = _rating(path, line, "comedogenic", row["comedogenic"])
     irritancy = _rating(path, line, "irritancy", row["irritancy"])
-    rating_citations = _citations(path, line, "rating_source", row["rating_source"], sources)
-    citations = _citations(path, line, "sources", row["sources"], sources)
+    rating_citations = _citations(
+        path, line, "rating_source", row["rating_source"], sources, bare
+    )
+    citations = _citations(path, line, "sources", row["sources"], sources, bare)
     name = row["name"]
     if (comedogenic or irritancy) and not _supported(rating_citations):
         raise _fail(path, line, f"{name}: a rating needs a rating_source that supports it")
@@ -352,7 +361,10 @@ def merge_user_entries(
     wins), and an entry left with no name of its own is skipped. Returns how many were added."""
     added = 0
     for line, row in _csv_rows(path, INGREDIENT_COLUMNS):
-        entry = parse_entry(path, line, row, categories, sources, origin="imported")
+        # The import tool wrote bare ids before stances existed: they meant "supports".
+        entry = parse_entry(
+            path, line, row, categories, sources, origin="imported", bare=Stance.supports
+        )
         free = [n for n in entry.names if name_key(n) and name_key(n) not in index]
         if not free or name_key(entry.name) in index:
             continue

@@ -39,7 +39,8 @@ def test_show_prints_classes_ratings_and_citations() -> None:
     assert code == 0
     assert out.startswith("Mineral Oil")
     assert "heavy_occlusive" in out and "evidence: reported" in out
-    assert "[derm_practice]" in out and "(source fulton_tables)" in out
+    assert "[derm_practice]" in out and "(supported by fulton_tables)" in out
+    assert "its link to milia: supported by derm_practice" in out
 
 
 def test_show_unknown_name() -> None:
@@ -123,3 +124,20 @@ def test_import_reads_cp1252_and_semicolons(tmp_path: Path) -> None:
     stats = import_cosing(path, tmp_path / "user")
     assert stats.imported == 1
     assert "Rosa Canina Fruit Oil" in stats.path.read_text(encoding="utf-8")
+
+
+def test_an_import_written_before_stances_still_loads(user_dir: Path) -> None:
+    """imported-ingredients.csv files written by an older import-cosing hold bare source ids;
+    they meant 'supports' and keep loading."""
+    user_dir.mkdir(parents=True, exist_ok=True)
+    (user_dir / "imported-ingredients.csv").write_text(
+        "name,synonyms,categories,comedogenic,irritancy,rating_source,sources,note\n"
+        "Zorbyl Dimethicone,,film_forming_silicone,,,,cosing|consumer_silicone,Imported\n",
+        encoding="utf-8",
+    )
+    entry = load_lexicon().entry("Zorbyl Dimethicone")
+    assert entry is not None and entry.origin == "imported"
+    assert {(c.source, str(c.stance)) for c in entry.citations} == {
+        ("cosing", "supports"),
+        ("consumer_silicone", "supports"),
+    }
