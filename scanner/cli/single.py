@@ -151,9 +151,14 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
     table = Table(header_style="bold", title="Routine")
     for column in ("product", "risk", "share of exposure", "drivers"):
         table.add_column(column, overflow="fold")
+    from milia_scan.output.report import coarse_score
+
     for i in result.items:
         table.add_row(
-            i.source, f"{i.level} {i.score}", f"{result.share(i):.0%}", ", ".join(i.drivers[:3])
+            i.source,
+            f"{i.level} ~{coarse_score(i.score)}",
+            f"{result.share(i):.0%}",
+            ", ".join(i.drivers[:3]),
         )
     console = Console(soft_wrap=False)
     console.print(table)

@@ -23,7 +23,14 @@ from milia_scan.lexicon import Lexicon
 from milia_scan.lexicon.claims import Claim
 from milia_scan.models import MiliaRisk, Report, RiskFactor
 from milia_scan.output.annotate import CLASSES, class_of
-from milia_scan.output.report import STANCE_WORDS, cited, grade_text, reading_text, score_text
+from milia_scan.output.report import (
+    STANCE_WORDS,
+    cited,
+    coarse_score,
+    grade_text,
+    reading_text,
+    score_text,
+)
 
 MAX_PHOTO_SIDE = 1400
 THUMB_SIDE = 160
@@ -276,9 +283,10 @@ def batch_html(results: list[StoredResult], title: str = "milia-scan results") -
         img = f'<img class="thumb" alt="" src="{thumb}">' if thumb else ""
         detail = r.detail()
         score = "" if r.score is None else str(r.score)
+        shown = "" if r.score is None else coarse_score(r.score)
         rows.append(
             f'<tr class="product"><td>{img}</td><td data-key="{escape(score or "-1")}">'
-            f"{escape(score)}</td><td>{escape((r.level or r.status).replace('_', ' '))}</td>"
+            f"{escape(shown)}</td><td>{escape((r.level or r.status).replace('_', ' '))}</td>"
             f"<td>{escape(r.path)}</td><td>{escape(detail)}</td></tr>"
         )
     body = (
