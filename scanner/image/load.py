@@ -21,6 +21,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+MIN_SIDE = 16  # px: a side shorter than this cannot hold a line of readable print
+MAX_ASPECT = 100  # longer side / shorter side: beyond this a photo is a sliver, not a label
 
 
 def is_image_name(name: str) -> bool:
@@ -90,6 +92,22 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
         return _decode(path, fh, info.st_size, options)
 
 
+def _check_shape(path: Path, width: int, height: int) -> None:
+    """Refuse a photo too small or too thin to hold a label (it would only trip the image
+    operations downstream): exit 3, a final outcome a batch does not try again."""
+    short, long = min(width, height), max(width, height)
+    if short < MIN_SIDE:
+        raise InputFileError(
+            f"{path}: {width}x{height} pixels is too small to hold readable print "
+            f"(a side under {MIN_SIDE} px); photograph the ingredient list"
+        )
+    if long > short * MAX_ASPECT:
+        raise InputFileError(
+            f"{path}: {width}x{height} pixels is a sliver (over {MAX_ASPECT} times longer than "
+            "wide), not a label; photograph the ingredient list"
+        )
+
+
 def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> LoadedImage:
     if size == 0:
         raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
@@ -114,6 +132,7 @@ def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> Loaded
                         f"{path}: {width}x{height} pixels is over the limit of "
                         f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first"
                     )
+                _check_shape(path, width, height)
                 img.load()
                 oriented = ImageOps.exif_transpose(img)
                 rgb = _to_rgb(oriented)
