@@ -281,3 +281,30 @@ def test_garbled_table(matcher: Matcher, garbled: str, expected: str) -> None:
 def test_siloxysilicate_is_a_silicone_though_it_ends_in_silicate() -> None:
     assert silicone_class("trimethylsiloxysilicate") == "film_forming_silicone"
     assert silicone_class("magnesium aluminum silicate") is None
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "names"),
+    [
+        # a trade blend broken over a line: both parts are names, neither half alone
+        ("C13-15 Alkane (and) Coco", "Glucoside", ["C13-15 Alkane", "Coco-Glucoside"]),
+        (
+            "Cetearyl Alcohol (AND) Cetearyl",
+            "Glucoside",
+            ["Cetearyl Alcohol", "Cetearyl Glucoside"],
+        ),
+    ],
+)
+def test_a_blend_broken_over_a_line_is_joined(
+    matcher: Matcher, first: str, second: str, names: list[str]
+) -> None:
+    found = matcher.match_list([IngredientItem(1, first), IngredientItem(2, second)])
+    assert [m.name for m in found] == names
+    assert [m.item.position for m in found] == [1, 2]
+
+
+def test_a_blend_with_a_part_that_is_no_name_stays_unrecognised(matcher: Matcher) -> None:
+    found = matcher.match_list(
+        [IngredientItem(1, "Foobar (and) Coco"), IngredientItem(2, "Glucoside")]
+    )
+    assert found[0].entry is None

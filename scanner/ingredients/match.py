@@ -31,6 +31,7 @@ _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _TRAILING_NUMBER = re.compile(r"\b([a-z]{4,})(\d{1,3})\b")  # "hexapeptide8"
 _LEADING_NUMBER = re.compile(r"\b(\d{1,3})([a-z]{4,})\b")  # "peg 10dimethicone"
 _PAREN = re.compile(r"\(([^()]*)\)")
+_AND = re.compile(r"\s*\(and\)\s*", re.IGNORECASE)  # "C13-15 Alkane (and) Coco-Glucoside"
 _FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
 
 
@@ -411,11 +412,26 @@ class Matcher:
                     if joined.entry is not None and joined.score >= SPLIT_SCORE:
                         out[-1] = joined
                         break
+                    if blend := self._blend(joined_item):
+                        out[-1:] = blend
+                        break
                 else:
                     out.append(m)
                 continue
             out.append(m)
         return out
+
+    def _blend(self, item: IngredientItem) -> list[Match] | None:
+        """A trade blend broken over a line ("C13-15 Alkane (and) Coco" + "Glucoside"): one
+        match per part, each shown as it is on one line, when every part is a name."""
+        parts = [p for p in _AND.split(item.raw) if p.strip()]
+        if len(parts) < 2:
+            return None
+        raws = [parts[0], *(f"(and) {p}" for p in parts[1:])]
+        found = [self.match(replace(item, raw=raw)) for raw in raws]
+        if all(m.entry is not None and m.score >= SPLIT_SCORE for m in found):
+            return found
+        return None
 
     def _split_run(self, match: Match, depth: int = 0) -> list[Match]:
         words = match.item.raw.split()
