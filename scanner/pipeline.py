@@ -13,12 +13,12 @@ from pathlib import Path
 from milia_scan.assess.context import AnalysisOptions, avoid_hits, check_claims, detect_context
 from milia_scan.assess.reading_check import check_reading, honest
 from milia_scan.assess.risk import assess
-from milia_scan.image.load import load_image
+from milia_scan.image.load import load_for_ocr
 from milia_scan.image.preprocess import preprocess
 from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
 from milia_scan.ingredients.match import Matcher
 from milia_scan.lexicon import Lexicon, load_lexicon
-from milia_scan.models import IngredientList, Match, Report
+from milia_scan.models import Box, IngredientList, Match, Report
 from milia_scan.names import shown
 from milia_scan.ocr.engine import (
     OcrEngine,
@@ -112,6 +112,22 @@ def analyse(
     )
 
 
+def _scaled(ingredients: IngredientList, scale: float) -> IngredientList:
+    """Boxes found on a photo decoded smaller, in the photo's own pixels."""
+    if scale == 1.0:
+        return ingredients
+
+    def grown(box: Box) -> Box:
+        x, y, w, h = box
+        return round(x * scale), round(y * scale), round(w * scale), round(h * scale)
+
+    items = tuple(
+        item if item.box is None else replace(item, box=grown(item.box))
+        for item in ingredients.items
+    )
+    return replace(ingredients, items=items)
+
+
 def scan_image(
     path: str | Path,
     options: ScanOptions | None = None,
@@ -131,7 +147,7 @@ def scan_image(
     timings: dict[str, float] = {}
 
     start = time.perf_counter()
-    image = load_image(Path(path), options)
+    image, scale = load_for_ocr(Path(path), options)  # a huge photo decoded smaller
     timings["load"] = time.perf_counter() - start
     start = time.perf_counter()
     prepared = preprocess(image, options)
@@ -149,6 +165,7 @@ def scan_image(
     ingredients = reading.ingredients
     if ingredients is None:  # raises: no list found, with the reason
         ingredients = on_photo(prepared, image, extract_from_ocr(ocr, matcher.support))
+    ingredients = _scaled(ingredients, scale)
     timings["extract"] = time.perf_counter() - start
 
     report = analyse(

@@ -23,6 +23,10 @@ SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
 MIN_SIDE = 16  # px: a side shorter than this cannot hold a line of readable print
 MAX_ASPECT = 100  # longer side / shorter side: beyond this a photo is a sliver, not a label
+# A photo for OCR is decoded at a half, a quarter, ... of its size when that still keeps this
+# many pixels (a 12 MP phone photo's detail; the prepared page is capped at 16 MP anyway): a
+# JPEG by the decoder itself (draft), so a 79 MP photo never takes a gigabyte to read.
+OCR_PIXELS = 12_000_000
 
 
 def is_image_name(name: str) -> bool:
@@ -77,7 +81,25 @@ def _to_rgb(img: Image.Image) -> Image.Image:
 
 
 def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
-    options = options or ScanOptions()
+    """The photo at full size (for drawing on it)."""
+    return _load(path, options or ScanOptions(), reduce=False)[0]
+
+
+def load_for_ocr(path: Path, options: ScanOptions | None = None) -> tuple[LoadedImage, float]:
+    """The photo decoded at the size OCR needs (`OCR_PIXELS`), and the factor from its pixels
+    to the photo's (1.0 when it was not reduced): boxes found on it are multiplied by it."""
+    return _load(path, options or ScanOptions(), reduce=True)
+
+
+def reduction(width: int, height: int) -> int:
+    """The largest power-of-two divisor of both sides that keeps at least OCR_PIXELS."""
+    factor = 1
+    while factor < 8 and (width // (factor * 2)) * (height // (factor * 2)) >= OCR_PIXELS:
+        factor *= 2
+    return factor
+
+
+def _load(path: Path, options: ScanOptions, *, reduce: bool) -> tuple[LoadedImage, float]:
     if path.is_dir():
         raise InputFileError(f"{path}: is a folder; give one image file (or use 'batch')")
     try:
@@ -89,7 +111,7 @@ def load_image(path: Path, options: ScanOptions | None = None) -> LoadedImage:
     except OSError as exc:
         raise InputFileError(f"{path}: cannot read the file ({exc.strerror})") from None
     with fh:
-        return _decode(path, fh, info.st_size, options)
+        return _decode(path, fh, info.st_size, options, reduce)
 
 
 def _check_shape(path: Path, width: int, height: int) -> None:
@@ -108,7 +130,9 @@ def _check_shape(path: Path, width: int, height: int) -> None:
         )
 
 
-def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> LoadedImage:
+def _decode(
+    path: Path, fh: BinaryIO, size: int, options: ScanOptions, reduce: bool
+) -> tuple[LoadedImage, float]:
     if size == 0:
         raise InputFileError(f"{path}: the file is empty (0 bytes); copy the photo again")
     if size > options.max_file_bytes:
@@ -133,9 +157,14 @@ def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> Loaded
                         f"{options.max_pixels / 1e6:.0f} megapixels; resize the photo first"
                     )
                 _check_shape(path, width, height)
+                factor = reduction(width, height) if reduce else 1
+                if factor > 1 and fmt in ("JPEG", "MPO"):  # the decoder scales: cheap
+                    img.draft(None, (-(-width // factor), -(-height // factor)))
                 img.load()
-                oriented = ImageOps.exif_transpose(img)
+                small = img.reduce(factor) if img.size == (width, height) and factor > 1 else img
+                oriented = ImageOps.exif_transpose(small)
                 rgb = _to_rgb(oriented)
+                scale = width / small.size[0]
     except InputFileError:
         raise
     except PermissionError:
@@ -154,4 +183,4 @@ def _decode(path: Path, fh: BinaryIO, size: int, options: ScanOptions) -> Loaded
             f"{path}: the image is corrupt or truncated ({exc}); copy the photo again"
         ) from None
     pixels = np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1])  # RGB -> BGR for OpenCV
-    return LoadedImage(path=path, pixels=pixels, format=fmt)
+    return LoadedImage(path=path, pixels=pixels, format=fmt), scale

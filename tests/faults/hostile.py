@@ -45,17 +45,38 @@ def tagged_env(tag: str | None = None) -> tuple[str, dict[str, str]]:
     return tag, {**os.environ, TAG_VAR: tag, "PYTHONUNBUFFERED": "1"}
 
 
+# `milia-scan ARGS` that also reports, on exit, its own peak memory (MB) on stderr's last line:
+# VmHWM, this program's own high-water mark (ru_maxrss would carry the forking parent's over)
+MEASURED = (
+    "import atexit, sys\n"
+    "def peak():\n"
+    "    status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "    sys.stderr.write(f'\\nmaxrss_mb={int(status) // 1024}\\n')\n"
+    "atexit.register(peak)\n"
+    "sys.argv = ['milia-scan', *sys.argv[1:]]\n"
+    "from milia_scan.cli import main\n"
+    "main()\n"
+)
+
+
+def peak_mb(ran: Ran) -> int:
+    """The peak memory a run_cli(..., measured=True) process reported."""
+    return int(ran.err.rsplit("maxrss_mb=", 1)[1].split()[0])
+
+
 def run_cli(
     *args: str | bytes | os.PathLike[str],
     timeout: float = 120,
     stdin: bytes | None = None,
     cwd: Path | None = None,
+    measured: bool = False,
 ) -> Ran:
     """`milia-scan ARGS` as a real process in its own session; a hang is killed after `timeout`
     (the whole process group) and reported as returncode None."""
     tag, env = tagged_env()
+    launch = ["-c", MEASURED] if measured else ["-m", "milia_scan"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "milia_scan", *args],
+        [sys.executable, *launch, *args],
         cwd=cwd or ROOT,
         env=env,
         stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
