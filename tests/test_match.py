@@ -308,3 +308,13 @@ def test_a_blend_with_a_part_that_is_no_name_stays_unrecognised(matcher: Matcher
         [IngredientItem(1, "Foobar (and) Coco"), IngredientItem(2, "Glucoside")]
     )
     assert found[0].entry is None
+
+
+def test_a_weak_fuzzy_match_that_is_two_names_is_split(matcher: Matcher) -> None:
+    """A lost comma: 'SORBITOL TOCOPHERYL ACETATE' (seen on a real moisturiser label) is two
+    names read exactly, not Ascorbyl Tocopheryl Acetate at 89."""
+    found = matcher.match_list([IngredientItem(1, "SORBITOL TOCOPHERYL ACETATE")])
+    assert [m.name for m in found] == ["Sorbitol", "Tocopheryl Acetate"]
+    # a garbled single name is not split into pieces
+    one = matcher.match_list([IngredientItem(1, "Sodium Lauryl Sulfte")])
+    assert [m.name for m in one] == ["Sodium Lauryl Sulfate"]

@@ -23,6 +23,9 @@ from rapidfuzz import fuzz, process
 NO_FUZZY_BELOW = 5  # keys shorter than this must match exactly
 CLOSE_CALL = 6.0  # a runner-up within this many points is reported
 SPLIT_SCORE = 90.0  # both halves of a split run-together item must match at least this well
+# A weak fuzzy match is split instead when its words are two names read almost exactly
+# ("SORBITOL TOCOPHERYL ACETATE", a lost comma, is not Ascorbyl Tocopheryl Acetate at 89).
+SURE_SPLIT = 97.0
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
@@ -435,8 +438,10 @@ class Matcher:
 
     def _split_run(self, match: Match, depth: int = 0) -> list[Match]:
         words = match.item.raw.split()
-        if match.entry is not None or len(words) < 2 or depth > 2:
+        weak = match.method == "fuzzy" and match.score < SPLIT_SCORE
+        if (match.entry is not None and not weak) or len(words) < 2 or depth > 2:
             return [match]
+        need = SURE_SPLIT if match.entry is not None else SPLIT_SCORE
         best: tuple[float, Match, Match] | None = None
         for k in range(1, len(words)):
             left = self.match(replace(match.item, raw=" ".join(words[:k])))
@@ -449,7 +454,7 @@ class Matcher:
                 if len(deeper) < 2 or any(d.entry is None for d in deeper):
                     continue
                 score = min(left.score, *(d.score for d in deeper))
-            if score >= SPLIT_SCORE and (best is None or score > best[0]):
+            if score >= need and (best is None or score > best[0]):
                 best = (score, left, right)
         if best is None:
             return [match]
