@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from milia_scan.cli.common import (
     output_options,
 )
 from milia_scan.cli.jobs import open_results
+from milia_scan.errors import InputFileError
 from milia_scan.options import ScanOptions
 from rich.console import Console
 from rich.table import Table
@@ -57,6 +60,39 @@ def scan(
     emit(report, fmt, output, open_it, image)
 
 
+MAX_TEXT_BYTES = 1_000_000  # a whole label's text is a few kB
+BINARY_SHARE = 0.05  # control bytes (not tab, line ends, form feed) above this: not text
+
+
+def decode_list(data: bytes, where: str) -> str:
+    """Text given as bytes: UTF-8 (a byte-order mark dropped), UTF-16 with its byte-order mark,
+    else Windows-1252 (Latin-1) with a warning. Binary data (NUL bytes, many control bytes)
+    or more than MAX_TEXT_BYTES is unreadable input (exit 3)."""
+    if len(data) > MAX_TEXT_BYTES:
+        raise InputFileError(
+            f"{where}: over {MAX_TEXT_BYTES // 1000} kB, too long to be an ingredient list; "
+            "give the list alone"
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # judged below like any other bytes
+    controls = sum(1 for b in data if b < 32 and b not in b"\t\n\r\f") + data.count(127)
+    if b"\0" in data or controls > BINARY_SHARE * len(data):
+        raise InputFileError(
+            f"{where}: binary data, not text; give the ingredient list as text (UTF-8)"
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        click.echo(
+            f"milia-scan: warning: {where} is not UTF-8; read it as Windows-1252 (Latin-1)",
+            err=True,
+        )
+        return data.decode("cp1252", errors="replace")
+
+
 @click.command()
 @click.argument("ingredients", required=False, default="-")
 @output_options
@@ -65,15 +101,23 @@ def text(
 ) -> None:
     """Analyse an ingredient list given as text, or read from stdin with '-' (no OCR).
 
+    Text is read as UTF-8 (UTF-16 with a byte-order mark too); other text as Windows-1252
+    with a warning. Binary data exits 3.
+
     Example: milia-scan text "Aqua, Petrolatum, Dimethicone, Retinol"
     """
     from milia_scan.pipeline import scan_text
 
     source = "-"
     if ingredients == "-":
-        ingredients = sys.stdin.read()
+        try:
+            data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)
+        except OSError as exc:
+            raise InputFileError(f"stdin: cannot read it ({exc.strerror})") from None
+        ingredients = decode_list(data, "stdin")
     else:
         source = "argument"
+        ingredients = decode_list(os.fsencode(ingredients), "the argument")
     emit(
         scan_text(
             ingredients, source=source, analysis=analysis_of(product_type, avoid, output, open_it)
