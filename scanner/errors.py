@@ -42,6 +42,10 @@ class InputFileError(MiliaScanError):
     exit_code = ExitCode.input_file
 
 
+class ResultsDatabaseError(InputFileError):
+    """The results database is damaged, read-only, locked, or its disk is full."""
+
+
 class MissingDependencyError(MiliaScanError):
     """Tesseract (or its English data) is not installed."""
 

@@ -8,6 +8,7 @@ version and engine need not be scanned again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from milia_scan.errors import InputFileError
+from milia_scan.errors import ResultsDatabaseError
 from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
 from milia_scan.names import clean, shown
 
@@ -118,6 +119,39 @@ def _json_text(report_json: str | None) -> str | None:
     return json.dumps(json.loads(report_json), indent=2)
 
 
+def _problem(exc: sqlite3.Error) -> str:
+    """What an SQLite error means for the user, and what to do."""
+    text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return (
+            f"it is damaged ({exc}); move it aside to start a new one (every photo is then "
+            "scanned again), or restore a copy"
+        )
+    if "full" in text:
+        return f"the disk is full ({exc}); free some space or choose another place with --db"
+    if "readonly" in text or "read-only" in text:
+        return f"it is read-only ({exc}); check its permissions or choose another with --db"
+    if "locked" in text or "busy" in text:
+        return f"another program holds it locked ({exc}); try again when it is done"
+    return f"{exc}; choose another place with --db"
+
+
+@contextlib.contextmanager
+def _guarded(path: Path) -> Iterator[None]:
+    """SQLite and OS errors on the results database as one clear error (exit 3)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise ResultsDatabaseError(
+            f"{path}: cannot use the results database: {_problem(exc)}"
+        ) from None
+    except OSError as exc:
+        raise ResultsDatabaseError(
+            f"{path}: cannot use the results database ({exc.strerror}); choose another "
+            "place with --db"
+        ) from None
+
+
 def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
@@ -130,7 +164,7 @@ class ResultStore:
         self.lexicon_version = lexicon_version
         self.engine = engine
         self.scanner_version = __version__
-        try:
+        with _guarded(path):
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -138,10 +172,6 @@ class ResultStore:
             _migrate(self.db)
             self.db.executescript(_SCHEMA)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except (sqlite3.Error, OSError) as exc:
-            raise InputFileError(
-                f"{path}: cannot open the results database ({exc}); choose another place with --db"
-            ) from None
 
     def close(self) -> None:
         self.db.close()
@@ -153,9 +183,13 @@ class ResultStore:
         self.close()
 
     def _write(self, sql: str, params: tuple[Any, ...]) -> None:
-        with self.db:  # one transaction per result
+        with _guarded(self.path), self.db:  # one transaction per result
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(sql, params)
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        with _guarded(self.path):
+            return self.db.execute(sql, params).fetchall()
 
     def record(self, info: FileInfo | None, outcome: ScanOutcome) -> None:
         """Store a scan's outcome; a rescan of the same path replaces the row and counts up."""
@@ -229,13 +263,13 @@ class ResultStore:
 
     def find_by_hash(self, sha256: str) -> StoredResult | None:
         """A final result for this content under the current lexicon version and engine."""
-        row = self.db.execute(
+        rows = self._rows(
             f"""SELECT {_COLUMNS} FROM scans WHERE content_hash = ? AND lexicon_version = ?
                 AND engine = ? AND status IN ('ok', 'no_ingredient_list', 'unreadable')
                 ORDER BY duplicate_of IS NOT NULL, id LIMIT 1""",
             (sha256, self.lexicon_version, self.engine),
-        ).fetchone()
-        return StoredResult(*row) if row else None
+        )
+        return StoredResult(*rows[0]) if rows else None
 
     def classify(self, info: FileInfo) -> tuple[str, StoredResult | None]:
         """("new", None) when this content needs a scan; ("stored", row) when this very path
@@ -256,10 +290,8 @@ class ResultStore:
 
     def get(self, path: str) -> StoredResult | None:
         """The row of a path (as given or as stored: undecodable bytes escaped as \\xNN)."""
-        row = self.db.execute(
-            f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (shown(path),)
-        ).fetchone()
-        return StoredResult(*row) if row else None
+        rows = self._rows(f"SELECT {_COLUMNS} FROM scans WHERE path = ?", (shown(path),))
+        return StoredResult(*rows[0]) if rows else None
 
     def query(
         self,
@@ -285,8 +317,8 @@ class ResultStore:
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY score IS NULL, score DESC, path"
-        for row in self.db.execute(sql, params):
+        for row in self._rows(sql, params):
             yield StoredResult(*row)
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM scans").fetchone()[0])
+        return int(self._rows("SELECT count(*) FROM scans")[0][0])

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -182,3 +182,36 @@ def wait_for(condition: Callable[[], bool], timeout: float = 60) -> bool:
             return False
         time.sleep(0.1)
     return True
+
+
+@contextlib.contextmanager
+def small_disk(where: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted at `where` (a full disk on demand); the test is skipped with
+    the reason when it cannot be mounted (not root, no CAP_SYS_ADMIN, not Linux)."""
+    import pytest
+
+    where.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(where)],
+        capture_output=True,
+        text=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.strip() or 'mount failed'}")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)
+
+
+def read_only(where: Path) -> None:
+    """Remount a small_disk read-only."""
+    subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+
+
+def fill(where: Path) -> None:
+    """Fill a disk until it is full."""
+    with contextlib.suppress(OSError), (where / "filler").open("wb") as fh:
+        while True:
+            fh.write(bytes(1 << 16))
+            fh.flush()
