@@ -25,6 +25,9 @@ CSV_FIELDS = (
     "engine",
     "scanned_at",
 )
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection); such a
+# cell is written with a leading apostrophe, which spreadsheets show as text and do not run.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEVEL_STYLE = {"high": "bold red", "moderate": "yellow", "low": "green", "uncertain": "bold"}
 
 
@@ -72,13 +75,20 @@ def write(
         for r in rows:
             d = as_dict(r)
             d["drivers"] = "; ".join(d["drivers"])
-            writer.writerow(d)
+            writer.writerow({key: inert(value) for key, value in d.items()})
     else:
         console = Console(file=stream, soft_wrap=False)
         console.print(results_table(rows[:limit] if limit else rows, title))
         if limit and len(rows) > limit:
             console.print(f"... and {len(rows) - limit} more (see 'milia-scan results')")
     return len(rows)
+
+
+def inert(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def results_table(rows: list[StoredResult], title: str = "") -> Table:
