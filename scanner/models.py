@@ -117,9 +117,17 @@ class IngredientItem:
 
     position: int
     raw: str
-    box: Box | None = None
+    box: Box | None = None  # around all of it
     may_contain: bool = False
     engine: str | None = None  # the OCR engine whose reading this item came from
+    fragments: tuple[Box, ...] = ()  # one box per line of print it is read from
+
+    @property
+    def line_boxes(self) -> tuple[Box, ...]:
+        """Its box on each line it runs over (the whole box when lines are not known)."""
+        if self.fragments:
+            return self.fragments
+        return () if self.box is None else (self.box,)
 
 
 @dataclass(frozen=True)

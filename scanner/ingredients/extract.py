@@ -188,9 +188,19 @@ def _items(tokens: list[Token], support: Support) -> tuple[list[IngredientItem],
                 continue
             ks = sorted({owner[i] for i in range(a, b) if owner[i] >= 0})
             boxes = [box for k in ks if (box := tokens[k].box) is not None]
-            items.append(IngredientItem(len(items) + 1, raw, union_box(boxes), may))
+            item = IngredientItem(len(items) + 1, raw, union_box(boxes), may)
+            items.append(replace(item, fragments=_fragments([tokens[k] for k in ks])))
             after_stop.append(stop)
     return _trim_tail(items, after_stop, support)
+
+
+def _fragments(tokens: list[Token]) -> tuple[Box, ...]:
+    """One box per OCR line the tokens lie on, in reading order."""
+    lines: dict[tuple[int, int, int], list[Box]] = {}
+    for tok in tokens:
+        if tok.box is not None:
+            lines.setdefault(tok.line, []).append(tok.box)
+    return tuple(box for boxes in lines.values() if (box := union_box(boxes)) is not None)
 
 
 def _trim_tail(

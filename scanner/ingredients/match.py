@@ -410,6 +410,7 @@ class Matcher:
                         prev.item,
                         raw=raw,
                         box=union_box([b for b in (prev.item.box, m.item.box) if b is not None]),
+                        fragments=prev.item.fragments + m.item.fragments,
                     )
                     joined = self.match(joined_item)
                     if joined.entry is not None and joined.score >= SPLIT_SCORE:

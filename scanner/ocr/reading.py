@@ -108,12 +108,20 @@ def on_photo(
         if item.box is None:
             items.append(item)
             continue
-        x, y, w, h = prepared.to_original(item.box)
-        x0, y0 = max(0, x), max(0, y)
-        x1, y1 = min(image.width, x + w), min(image.height, y + h)
-        items.append(replace(item, box=(x0, y0, max(0, x1 - x0), max(0, y1 - y0))))
+        fragments = tuple(_to_photo(b, prepared, image) for b in item.fragments)
+        items.append(
+            replace(item, box=_to_photo(item.box, prepared, image), fragments=fragments)
+        )
     ended = ingredients.ended or _ends_inside(ingredients.items, prepared, image)
     return replace(ingredients, items=tuple(items), ended=ended)
+
+
+def _to_photo(box: Box, prepared: PreparedImage, image: LoadedImage) -> Box:
+    """A box in prepared coordinates on the photo, clipped to it."""
+    x, y, w, h = prepared.to_original(box)
+    x0, y0 = max(0, x), max(0, y)
+    x1, y1 = min(image.width, x + w), min(image.height, y + h)
+    return (x0, y0, max(0, x1 - x0), max(0, y1 - y0))
 
 
 END_MARGIN_LINES = 3.0

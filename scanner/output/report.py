@@ -24,6 +24,7 @@ def _ingredient(match: Match) -> dict[str, Any]:
         "categories": list(match.categories),
         "comedogenic": entry.comedogenic.to_json() if entry and entry.comedogenic else None,
         "box": list(match.item.box) if match.item.box else None,
+        "boxes": [list(b) for b in match.item.line_boxes],
         "may_contain": match.item.may_contain,
         "method": match.method,
         "engine": match.item.engine,
