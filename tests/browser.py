@@ -78,3 +78,40 @@ def dump_dom(chromium: str, page: Path) -> str:
 
 def screenshot(chromium: str, page: Path, png: Path, size: str = "1100,1600") -> None:
     _run(chromium, [f"--window-size={size}", f"--screenshot={png}", page.resolve().as_uri()])
+
+
+def measure_at_width(chromium: str, page: Path, script: str, width: int, height: int = 900) -> str:
+    """Load `page` in a frame `width` CSS pixels wide (a phone's viewport; headless windows are
+    at least 500 wide) and return what `script`, run in the page, evaluates to as a string.
+    The page's CSP (which forbids scripts) is taken out of a copy for the measurement only."""
+    import re
+
+    html = page.read_text(encoding="utf-8")
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    probe = (
+        "<script>window.addEventListener('load',function(){"
+        f"parent.document.body.setAttribute('data-measured',String({script}));}});</script>"
+    )
+    measured = page.with_name(page.stem + ".measured.html")
+    measured.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    frame = page.with_name(page.stem + ".frame.html")
+    frame.write_text(
+        f'<!DOCTYPE html><html><body><iframe src="{measured.name}" width="{width}" '
+        f'height="{height}" style="border:0"></iframe></body></html>',
+        encoding="utf-8",
+    )
+    dom = _run(
+        chromium,
+        [
+            "--allow-file-access-from-files",
+            "--virtual-time-budget=10000",
+            "--dump-dom",
+            frame.resolve().as_uri(),
+        ],
+    ).stdout
+    found = re.search(r'data-measured="([^"]*)"', dom)
+    if found is None:
+        raise AssertionError(f"the page was not measured: {dom[:300]}")
+    import html as html_lib
+
+    return html_lib.unescape(found.group(1))

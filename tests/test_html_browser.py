@@ -45,7 +45,7 @@ def test_every_sample_report_renders_with_boxes_and_rows(
             dom = dump_dom(chromium, page)
             assert "Milia risk" in dom
             boxes = sum(1 for m in report.matches if m.item.box is not None)
-            assert len(re.findall(r'<rect class="box ', dom)) == boxes > 0
+            assert len(re.findall(r'<g class="box ', dom)) == boxes > 0
             assert len(re.findall(r'<tr class="ingredient ', dom)) == len(report.matches)
             rendered += 1
     assert rendered >= 44  # of 48 samples; the hard tier holds unreadable rotations

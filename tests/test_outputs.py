@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import cv2
+import numpy as np
 from click.testing import CliRunner
 from milia_scan.assess.routine import RoutineItem, combine
 from milia_scan.cli import cli
@@ -45,7 +46,8 @@ def test_html_photo_has_a_box_per_ingredient(lexicon: Lexicon) -> None:
         image, engine=ReplayEngine(RECORDINGS / "phone-09-sunscreen.tsv"), lexicon=lexicon
     )
     page = report_html(report, lexicon, image)
-    assert page.count('<rect class="box') == len(report.matches)
+    assert page.count('<g class="box') == len(report.matches)
+    assert page.count("<rect ") == sum(len(m.item.line_boxes) for m in report.matches)
     assert "data:image/jpeg;base64," in page
 
 
@@ -146,3 +148,22 @@ def test_routine_cli_scans_or_reuses_stored_results(tmp_path: Path) -> None:
     assert stored.exit_code == 0 and "balm.png" in stored.stdout and "contributes" in stored.stdout
     rescanned = CliRunner().invoke(cli, ["routine", str(gel), str(balm)])
     assert rescanned.exit_code == 3  # without --stored the empty photo is read again
+
+
+def test_annotate_labels_sit_on_a_background_and_do_not_pile_up(lexicon: Lexicon) -> None:
+    from milia_scan.output.annotate import _place, annotated_pixels
+
+    taken = [(0, 0, 20, 10)]
+    assert _place((5, 0, 25, 10), taken, 100) == (21, 0, 41, 10)  # moved past the label
+    assert _place((0, 20, 20, 30), taken, 100) == (0, 20, 20, 30)  # another line: stays
+    assert _place((90, 0, 110, 10), [], 100) == (80, 0, 100, 10)  # kept inside the photo
+    image = SAMPLES / "flat" / "02-night-balm.png"
+    report = scan_image(image, lexicon=lexicon)
+    drawn = annotated_pixels(report, lexicon, image)
+    # each number is drawn on a filled label in its class colour: solid blocks of red that
+    # survive an erosion no box outline (3 px wide here) survives
+    red = (drawn[:, :, 2] == 0xD6) & (drawn[:, :, 1] == 0x27) & (drawn[:, :, 0] == 0x28)
+    assert report.risk.drivers
+    solid = cv2.erode(red.astype("uint8"), np.ones((6, 6), "uint8"))
+    blocks = cv2.connectedComponents(solid)[0] - 1
+    assert blocks >= len(report.risk.drivers) // 2  # (labels side by side touch)

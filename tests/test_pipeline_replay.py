@@ -16,6 +16,8 @@ from bench.metrics import load_truth, score
 from .conftest import SAMPLES
 from .fakes import RECORDINGS, ReplayEngine, recording_for
 
+GRADES = ("established", "reported", "expert_opinion", "hypothesis")
+
 RECORDED = sorted(RECORDINGS.glob("*.tsv"))
 
 
@@ -69,7 +71,8 @@ def test_report_json_contract(lexicon: Lexicon, recording: Path) -> None:
     assert 0 <= risk["score"] <= 100 and risk["level"] in ("low", "moderate", "high")
     assert risk["summary"] and "medical advice" in risk["disclaimer"]
     for factor in risk["drivers"] + risk["mitigators"]:
-        assert factor["sources"] and factor["evidence"] in ("established", "reported", "hypothesis")
+        assert factor["sources"] and factor["evidence"] in GRADES
+        assert factor["claims"] and all(c["grade"] in GRADES for c in factor["claims"])
 
 
 def test_parse_tsv_keeps_words_lines_and_confidences() -> None:

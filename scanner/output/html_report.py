@@ -33,7 +33,7 @@ from milia_scan.output.report import (
 )
 
 MAX_PHOTO_SIDE = 1400
-THUMB_SIDE = 160
+THUMB_SIDE = 320
 LEVEL_COLOUR = {
     "low": "#2ca02c",
     "moderate": "#e6a100",
@@ -42,24 +42,39 @@ LEVEL_COLOUR = {
 }
 
 STYLE = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:2rem auto;max-width:1100px;
-color:#222;line-height:1.45;padding:0 1rem}
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:1rem auto;max-width:1200px;
+color:#222;line-height:1.45;padding:0 .8rem;overflow-wrap:anywhere}
 h1{font-size:1.4rem;margin-bottom:.2rem} .source{color:#666;word-break:break-all}
 .top{display:flex;gap:2rem;align-items:center;flex-wrap:wrap}
 .level{font-size:1.6rem;font-weight:700} .summary{font-size:1.05rem}
-table{border-collapse:collapse;width:100%;margin:1rem 0;font-size:.92rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.92rem}
+.cols{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;align-items:start}
+@media (min-width:900px){.cols{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
+.read{color:#777;font-size:.85rem} .wide{display:none}
+@media (min-width:600px){.wide{display:table-cell} .read{display:none}}
+.gauge{max-width:45vw;height:auto}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4} tr.risky td:first-child{border-left:4px solid #d62728}
 tr.helpful td:first-child{border-left:4px solid #2ca02c}
 tr.neutral td:first-child{border-left:4px solid #1f77b4}
 tr.unrecognised td:first-child{border-left:4px solid #ff7f0e}
 .photo{position:relative;max-width:100%} .photo svg{width:100%;height:auto;border:1px solid #ccc}
+.photo svg g.box rect{vector-effect:non-scaling-stroke}
 .key span{display:inline-block;margin-right:1rem} .key i{display:inline-block;width:.9rem;
 height:.9rem;margin-right:.3rem;vertical-align:middle}
 .warn{background:#fff4e0;border-left:4px solid #e6a100;padding:.4rem .7rem;margin:.3rem 0}
 .avoid{background:#fde8ef;border-left:4px solid #c2185b;padding:.4rem .7rem;margin:.3rem 0}
 .disclaimer{color:#555;font-style:italic;margin-top:2rem} .muted{color:#777}
-th.sortable{cursor:pointer} img.thumb{max-width:120px;max-height:120px}
+th.sortable{cursor:pointer} img.thumb{max-width:200px;max-height:200px}
+.badge{color:#fff;font-weight:700;padding:.1rem .45rem;border-radius:.3rem;font-size:.85rem}
+tr.level-high td:first-child{border-left:5px solid #d62728}
+tr.level-moderate td:first-child{border-left:5px solid #e6a100}
+tr.level-low td:first-child{border-left:5px solid #2ca02c}
+tr.level-uncertain td:first-child{border-left:5px solid #6b6b6b}
+section.detail{border-top:1px solid #ddd;margin-top:1.5rem}
+@media (max-width:600px){table.products thead{display:none}
+table.products tr{display:block;border-bottom:1px solid #ddd;padding:.4rem 0}
+table.products td{display:block;border:0}}
 ul.claims{margin:.2rem 0 .3rem;padding-left:1.2rem;font-size:.92rem}
 .grade{font-weight:600} .refs li{margin:.3rem 0;overflow-wrap:anywhere}
 .refs b{font-family:monospace}
@@ -151,13 +166,18 @@ def photo_svg(report: Report, lexicon: Lexicon, image: Path) -> str:
         if m.item.box is None:
             continue
         cls = class_of(m, lexicon)
-        x, y, bw, bh = (round(v * scale) for v in m.item.box)
         dash = ' stroke-dasharray="6,3"' if cls == "unrecognised" else ""
         label = f"#{m.item.position} {m.name or 'not recognised'} (read: {m.item.raw})"
+        fragments = "".join(
+            f'<rect x="{round(x * scale)}" y="{round(y * scale)}" width="{round(bw * scale)}" '
+            f'height="{round(bh * scale)}"/>'
+            for x, y, bw, bh in m.item.line_boxes
+        )
+        # One group per ingredient, one rectangle per line of print it runs over, so a name
+        # that wraps does not box its neighbours.
         rects.append(
-            f'<rect class="box {cls}" x="{x}" y="{y}" width="{bw}" height="{bh}" '
-            f'fill="none" stroke="{CLASSES[cls][1]}" stroke-width="3"{dash}>'
-            f"<title>{escape(label)}</title></rect>"
+            f'<g class="box {cls}" fill="none" stroke="{CLASSES[cls][1]}" stroke-width="3"'
+            f'{dash}><title>{escape(label)}</title>{fragments}</g>'
         )
     return (
         f'<div class="photo"><svg viewBox="0 0 {w} {h}" role="img" '
@@ -221,12 +241,6 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
     if (line := reading_text(report)) is not None:
         complete = report.reading is not None and report.reading.complete
         parts.append(f'<p class="{"muted" if complete else "warn"}">{escape(line)}</p>')
-    if image is not None:
-        key = "".join(
-            f'<span><i style="background:{c}"></i>{escape(label)}</span>'
-            for label, c in CLASSES.values()
-        )
-        parts.append(f'{photo_svg(report, lexicon, image)}<div class="key">{key}</div>')
     rows = []
     for m in report.matches:
         cls = class_of(m, lexicon)
@@ -238,17 +252,30 @@ def report_html(report: Report, lexicon: Lexicon, image: Path | None = None) -> 
         if entry and entry.comedogenic:
             rating = f"{entry.comedogenic} ({entry.rating_source})"
         may = " (may contain)" if m.item.may_contain else ""
+        read = f'<div class="read">read: {escape(m.item.raw)}</div>'
         rows.append(
             f'<tr class="ingredient {cls}"><td>{m.item.position}</td>'
-            f"<td>{escape(m.name or 'not recognised')}{may}</td><td>{escape(m.item.raw)}</td>"
-            f"<td>{m.score:.0f}</td><td>{escape(cats)}</td><td>{escape(rating)}</td></tr>"
+            f"<td>{escape(m.name or 'not recognised')}{may}{read}</td>"
+            f'<td class="wide">{escape(m.item.raw)}</td><td class="wide">{m.score:.0f}</td>'
+            f"<td>{escape(cats)}</td><td>{escape(rating)}</td></tr>"
         )
-    parts.append(
-        '<h2>Ingredients, in label order</h2><table class="ingredients"><thead><tr>'
-        "<th>#</th><th>ingredient</th><th>read as</th><th>match</th>"
+    table = (
+        '<section><h2>Ingredients, in label order</h2><table class="ingredients"><thead><tr>'
+        '<th>#</th><th>ingredient</th><th class="wide">read as</th><th class="wide">match</th>'
         "<th>classes</th><th>comedogenic (source)</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></section>"
     )
+    photo = ""
+    if image is not None:
+        key = "".join(
+            f'<span><i style="background:{c}"></i>{escape(label)}</span>'
+            for label, c in CLASSES.values()
+        )
+        drawn = photo_svg(report, lexicon, image)
+        photo = f'<section>{drawn}<div class="key">{key}</div></section>'
+    # The list first (on a phone it comes right after the verdict), the photo beside it on a
+    # wide screen.
+    parts.append(f'<div class="cols">{table}{photo}</div>')
     for title, factors in (("What raises the risk", risk.drivers), ("What helps", risk.mitigators)):
         if factors:
             items = "".join(_factor_item(f) for f in factors)
@@ -275,26 +302,75 @@ def thumbnail_uri(path: str) -> str | None:
         return None
 
 
-def batch_html(results: list[StoredResult], title: str = "milia-scan results") -> str:
-    """A sortable table of products by risk, with thumbnails."""
-    rows = []
+def _counts(results: list[StoredResult]) -> str:
+    counts: dict[str, int] = {}
     for r in results:
-        thumb = thumbnail_uri(r.path) if r.status == "ok" else None
+        key = r.level or r.status.replace("_", " ")
+        counts[key] = counts.get(key, 0) + 1
+    order = ["high", "moderate", "low", "uncertain"]
+    keys = sorted(counts, key=lambda k: (order.index(k) if k in order else len(order), k))
+    return ", ".join(f"{counts[k]} {k}" for k in keys)
+
+
+def _badge(level: str) -> str:
+    colour = LEVEL_COLOUR.get(level, "#555")
+    return f'<span class="badge" style="background:{colour}">{escape(level.upper())}</span>'
+
+
+def _detail(n: int, r: StoredResult) -> str:
+    """One product's report, from its stored JSON: verdict, drivers and what helps with their
+    grades, the reading, the list as read."""
+    report = r.report
+    head = f'<section class="detail" id="p-{n}"><h2>{escape(r.path)}</h2>'
+    back = '<p><a href="#top">back to the table</a></p></section>'
+    if report is None:
+        return f'{head}<p class="warn">{escape(r.error or r.status)}</p>{back}'
+    risk = report["milia_risk"]
+    score = "" if r.score is None else f" ({coarse_score(r.score)}/100)"
+    parts = [head]
+    parts.append(f"<p>{_badge(r.level or r.status)}{escape(score)} {escape(risk['summary'])}</p>")
+    for title, key in (("Raises the risk", "drivers"), ("Helps", "mitigators")):
+        factors = risk.get(key) or []
+        if factors:
+            items = "".join(
+                f"<li>#{f['position']} {escape(f['ingredient'])}: {escape(f['label'])} "
+                f'<span class="grade">[{escape(grade_text(f["evidence"]))}]</span></li>'
+                for f in factors
+            )
+            parts.append(f"<h3>{title}</h3><ul>{items}</ul>")
+    reading = report.get("reading") or {}
+    if reading.get("problems"):
+        parts.append(f'<p class="warn">{escape("; ".join(reading["problems"]))}</p>')
+    names = ", ".join(i["name"] or f"[{i['raw']}]" for i in report.get("ingredients", []))
+    parts.append(f'<p class="muted">Ingredients as read: {escape(names)}</p>{back}')
+    return "".join(parts)
+
+
+def batch_html(results: list[StoredResult], title: str = "milia-scan results") -> str:
+    """Products by risk: a summary, a sortable table with risk colours and thumbnails, each
+    row linked to that product's report further down the page."""
+    rows, details = [], []
+    for n, r in enumerate(results, start=1):
+        thumb = thumbnail_uri(r.path) if r.report_json else None
         img = f'<img class="thumb" alt="" src="{thumb}">' if thumb else ""
-        detail = r.detail()
+        level = r.level or r.status
         score = "" if r.score is None else str(r.score)
         shown = "" if r.score is None else coarse_score(r.score)
         rows.append(
-            f'<tr class="product"><td>{img}</td><td data-key="{escape(score or "-1")}">'
-            f"{escape(shown)}</td><td>{escape((r.level or r.status).replace('_', ' '))}</td>"
-            f"<td>{escape(r.path)}</td><td>{escape(detail)}</td></tr>"
+            f'<tr class="product level-{escape(level)}"><td>{img}</td>'
+            f'<td data-key="{escape(score or "-1")}">{escape(shown)}</td>'
+            f'<td data-key="{escape(level)}">{_badge(level.replace("_", " "))}</td>'
+            f'<td><a href="#p-{n}">{escape(r.path)}</a></td><td>{escape(r.detail())}</td></tr>'
         )
+        details.append(_detail(n, r))
     body = (
-        f'<h1>{escape(title)}</h1><p class="muted">{len(results)} products. Click a '
-        'column heading to sort.</p><table class="products"><thead><tr><th>photo</th>'
+        f'<h1 id="top">{escape(title)}</h1><p class="summary">{len(results)} products: '
+        f"{escape(_counts(results))}.</p>"
+        '<p class="muted">Click a column heading to sort; click a file for its report.</p>'
+        '<table class="products"><thead><tr><th>photo</th>'
         '<th class="sortable">score</th><th class="sortable">risk</th>'
         '<th class="sortable">file</th><th>drivers / problem</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table>{''.join(details)}"
         f'<p class="disclaimer">{escape(DISCLAIMER)}</p>'
     )
     return _page(title, body, SORT_SCRIPT)
