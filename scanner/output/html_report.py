@@ -43,15 +43,16 @@ LEVEL_COLOUR = {
 
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:1rem auto;max-width:1200px;
-color:#222;line-height:1.45;padding:0 .8rem;overflow-wrap:anywhere}
+color:#222;line-height:1.45;padding:0 .8rem;overflow-wrap:break-word}
 h1{font-size:1.4rem;margin-bottom:.2rem} .source{color:#666;word-break:break-all}
 .top{display:flex;gap:2rem;align-items:center;flex-wrap:wrap}
 .level{font-size:1.6rem;font-weight:700} .summary{font-size:1.05rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0;font-size:.92rem}
 .cols{display:grid;grid-template-columns:minmax(0,1fr);gap:1rem;align-items:start}
-@media (min-width:900px){.cols{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
-.read{color:#777;font-size:.85rem} .wide{display:none}
+@media (min-width:900px){.cols{grid-template-columns:minmax(0,3fr) minmax(0,2fr)}}
+.read{color:#777;font-size:.85rem} .wide{display:none} td:first-child{white-space:nowrap}
 @media (min-width:600px){.wide{display:table-cell} .read{display:none}}
+@media (max-width:599px){table.ingredients td{overflow-wrap:anywhere}}
 .gauge{max-width:45vw;height:auto}
 th,td{border-bottom:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4} tr.risky td:first-child{border-left:4px solid #d62728}
