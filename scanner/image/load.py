@@ -70,6 +70,30 @@ def open_regular(path: Path) -> tuple[BinaryIO, os.stat_result]:
         raise
 
 
+def looks_whole(path: str | Path) -> bool:
+    """Whether a file's bytes end the way a whole image of its kind ends: a JPEG's end-of-image
+    marker, a PNG's IEND chunk, WebP's and BMP's sizes in their headers. A file still being
+    written (or cut short) does not; a format this cannot judge (TIFF) counts as whole."""
+    try:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | os.O_NONBLOCK)) as fh:
+            head = fh.read(16)
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 32))
+            tail = fh.read()
+    except OSError:
+        return False
+    if head.startswith(b"\xff\xd8"):  # JPEG: EOI, perhaps followed by padding
+        return tail.rstrip(b"\0").endswith(b"\xff\xd9")
+    if head.startswith(b"\x89PNG"):
+        return tail.endswith(b"IEND\xaeB`\x82")
+    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
+        return int.from_bytes(head[4:8], "little") + 8 <= size
+    if head.startswith(b"BM"):
+        return int.from_bytes(head[2:6], "little") <= size
+    return True
+
+
 def _to_rgb(img: Image.Image) -> Image.Image:
     """8-bit RGB; 16- and 32-bit grey is stretched to its own range, not clipped to white."""
     if img.mode in ("I", "I;16", "I;16B", "I;16L", "F"):
