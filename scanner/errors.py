@@ -64,6 +64,10 @@ class OcrError(MiliaScanError):
     exit_code = ExitCode.ocr_failed
 
 
+class ScanTimeoutError(OcrError):
+    """A scan ran over its time budget (--timeout)."""
+
+
 class SomeFilesFailedError(MiliaScanError):
     """A batch finished, but some files were unreadable or failed; every outcome is stored."""
 

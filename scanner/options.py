@@ -28,10 +28,15 @@ class ScanOptions:
     orient: bool = True  # turn sideways / upside-down photos upright and level small skew
     dewarp: bool = True  # unroll labels wrapped round a bottle
     retry: bool = True  # read a poor first reading again another way (costs extra passes)
+    # seconds one scan may take (0: no limit); None: 10 s per megapixel, at least 30 s
+    # (milia_scan.budget)
+    timeout: float | None = None
 
     def __post_init__(self) -> None:
         if self.max_pixels <= 0 or self.max_file_bytes <= 0:
             raise BadArgsError("max_pixels and max_file_bytes must be positive")
+        if self.timeout is not None and self.timeout < 0:
+            raise BadArgsError("the scan timeout must be 0 (no limit) or positive")
         if self.tesseract_timeout <= 0:
             raise BadArgsError("the tesseract timeout must be positive")
         if not 8 <= self.target_xheight <= 80:

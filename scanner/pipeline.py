@@ -13,12 +13,13 @@ from pathlib import Path
 from milia_scan.assess.context import AnalysisOptions, avoid_hits, check_claims, detect_context
 from milia_scan.assess.reading_check import check_reading, honest
 from milia_scan.assess.risk import assess
+from milia_scan.budget import budget_for, time_budget
 from milia_scan.image.load import load_for_ocr
 from milia_scan.image.preprocess import preprocess
 from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
 from milia_scan.ingredients.match import Matcher
 from milia_scan.lexicon import Lexicon, load_lexicon
-from milia_scan.models import Box, IngredientList, Match, Report
+from milia_scan.models import Box, IngredientList, LoadedImage, Match, OcrResult, Report
 from milia_scan.names import shown
 from milia_scan.ocr.engine import (
     OcrEngine,
@@ -128,6 +129,35 @@ def _scaled(ingredients: IngredientList, scale: float) -> IngredientList:
     return replace(ingredients, items=items)
 
 
+def _read(
+    image: LoadedImage,
+    options: ScanOptions,
+    engine: OcrEngine,
+    fallback: OcrEngine | None,
+    matcher: Matcher,
+    timings: dict[str, float],
+) -> tuple[OcrResult, IngredientList, str]:
+    """preprocess -> ocr (read again when poor) -> extract, on the photo as loaded; the OCR
+    result, the list, and the engines that read it."""
+    start = time.perf_counter()
+    prepared = preprocess(image, options)
+    timings["preprocess"] = time.perf_counter() - start
+    start = time.perf_counter()
+    reading = read_label(
+        image, prepared, engine, lambda result: evidence_for(result, matcher), options, fallback
+    )
+    ocr, prepared = reading.ocr, reading.prepared
+    timings["ocr"] = time.perf_counter() - start
+    if reading.retry_seconds:
+        timings["ocr_retry"] = reading.retry_seconds
+    start = time.perf_counter()
+    ingredients = reading.ingredients
+    if ingredients is None:  # raises: no list found, with the reason
+        ingredients = on_photo(prepared, image, extract_from_ocr(ocr, matcher.support))
+    timings["extract"] = time.perf_counter() - start
+    return ocr, ingredients, "+".join(reading.engines) or ocr.engine
+
+
 def scan_image(
     path: str | Path,
     options: ScanOptions | None = None,
@@ -149,24 +179,11 @@ def scan_image(
     start = time.perf_counter()
     image, scale = load_for_ocr(Path(path), options)  # a huge photo decoded smaller
     timings["load"] = time.perf_counter() - start
-    start = time.perf_counter()
-    prepared = preprocess(image, options)
-    timings["preprocess"] = time.perf_counter() - start
-    start = time.perf_counter()
-    matcher = matcher_for(lexicon)
-    reading = read_label(
-        image, prepared, engine, lambda result: evidence_for(result, matcher), options, fallback
-    )
-    ocr, prepared = reading.ocr, reading.prepared
-    timings["ocr"] = time.perf_counter() - start
-    if reading.retry_seconds:
-        timings["ocr_retry"] = reading.retry_seconds
-    start = time.perf_counter()
-    ingredients = reading.ingredients
-    if ingredients is None:  # raises: no list found, with the reason
-        ingredients = on_photo(prepared, image, extract_from_ocr(ocr, matcher.support))
+    with time_budget(budget_for(image.width * image.height, options.timeout), shown(path)):
+        ocr, ingredients, engines = _read(
+            image, options, engine, fallback, matcher_for(lexicon), timings
+        )
     ingredients = _scaled(ingredients, scale)
-    timings["extract"] = time.perf_counter() - start
 
     report = analyse(
         ingredients,
@@ -190,7 +207,7 @@ def scan_image(
     return replace(
         report,
         warnings=tuple(warnings),
-        ocr_engine="+".join(reading.engines) or ocr.engine,
+        ocr_engine=engines,
         ocr_confidence=ocr.confidence,
         ocr_text=ocr.text,
     )

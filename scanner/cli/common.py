@@ -89,6 +89,14 @@ engine_option = click.option(
     "again where PP-OCR leaves an ingredient unrecognised, keeping the better reading of "
     "each item; 'rapidocr' or 'tesseract' alone.",
 )
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="Stop a scan that runs longer than this (0: no limit); it ends with exit 6 "
+    "(status error in a batch) [default: 10 s per megapixel, at least 30 s].",
+)
 jobs_option = click.option(
     "-j",
     "--jobs",

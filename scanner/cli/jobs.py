@@ -8,7 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from milia_scan.cli.common import db_option, engine_option, jobs_option, verbose_option
+from milia_scan.cli.common import (
+    db_option,
+    engine_option,
+    jobs_option,
+    timeout_option,
+    verbose_option,
+)
 from milia_scan.errors import InputFileError
 from milia_scan.options import ScanOptions
 from rich.console import Console
@@ -35,6 +41,7 @@ from rich.console import Console
 )
 @click.option("--rescan", is_flag=True, help="Scan files again even when already stored.")
 @engine_option
+@timeout_option
 @db_option
 @verbose_option
 def batch(
@@ -45,6 +52,7 @@ def batch(
     out: Path | None,
     rescan: bool,
     engine: str,
+    timeout: float | None,
     db: Path,
 ) -> None:
     """Scan every label photo in FOLDER, one process per core, into the results database.
@@ -65,7 +73,7 @@ def batch(
         stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     except OSError as exc:
         raise InputFileError(f"{out}: cannot write the rows ({exc.strerror})") from None
-    options = ScanOptions(engine=engine)
+    options = ScanOptions(engine=engine, timeout=timeout)
     with (
         ResultStore(db, lexicon_version=load_lexicon().version, engine=engine) as store,
         BatchProgress() as progress,
@@ -128,6 +136,7 @@ def batch(
     help="Also write each report as JSON into this folder (outside the watched one).",
 )
 @engine_option
+@timeout_option
 @db_option
 @verbose_option
 def watch(
@@ -137,6 +146,7 @@ def watch(
     jobs: int | None,
     out: Path | None,
     engine: str,
+    timeout: float | None,
     db: Path,
 ) -> None:
     """Watch FOLDER and scan each new or replaced photo once it is fully written.
@@ -172,7 +182,7 @@ def watch(
                 polling=polling,
                 jobs=jobs or 0,
                 out=out,
-                options=ScanOptions(engine=engine),
+                options=ScanOptions(engine=engine, timeout=timeout),
                 report=lambda kind, path, outcome: click.echo(describe(path, outcome, kind)),
                 warn=lambda msg: click.echo(f"milia-scan: warning: {msg}", err=True),
             )

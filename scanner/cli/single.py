@@ -15,6 +15,7 @@ from milia_scan.cli.common import (
     emit,
     engine_option,
     output_options,
+    timeout_option,
 )
 from milia_scan.cli.jobs import open_results
 from milia_scan.errors import InputFileError
@@ -34,6 +35,7 @@ from rich.table import Table
     help="Also write the photo with every ingredient boxed (PNG).",
 )
 @engine_option
+@timeout_option
 def scan(
     image: Path,
     fmt: str,
@@ -43,6 +45,7 @@ def scan(
     avoid: str,
     annotate: Path | None,
     engine: str,
+    timeout: float | None,
 ) -> None:
     """Scan one photo of a label and print its milia-risk report.
 
@@ -51,7 +54,7 @@ def scan(
     from milia_scan.pipeline import scan_image
 
     analysis = analysis_of(product_type, avoid, output, open_it)
-    report = scan_image(image, ScanOptions(engine=engine), analysis=analysis)
+    report = scan_image(image, ScanOptions(engine=engine, timeout=timeout), analysis=analysis)
     if annotate is not None:
         from milia_scan.lexicon import load_lexicon
         from milia_scan.output.annotate import write_annotated
