@@ -17,6 +17,7 @@ from typing import Protocol
 from milia_scan.image.orient import count_columns
 from milia_scan.models import OcrResult, OcrWord, PreparedImage
 from milia_scan.ocr import tesseract
+from milia_scan.ocr.columns import words_in_columns
 from milia_scan.options import ScanOptions
 
 SINGLE_COLUMN_PSM = 4  # one column of text of varied sizes: a label's ingredient panel
@@ -30,7 +31,9 @@ class OcrEngine(Protocol):
 
 
 def parse_tsv(tsv: str, engine: str = "tesseract", seconds: float = 0.0) -> OcrResult:
-    """Parse tesseract's TSV (image_to_data) into words in reading order."""
+    """Parse tesseract's TSV (image_to_data) into words in reading order: two columns side by
+    side, which tesseract often reads straight across, one after the other
+    (`milia_scan.ocr.columns`)."""
     words: list[OcrWord] = []
     rows = csv.reader(tsv.splitlines(), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
@@ -58,7 +61,7 @@ def parse_tsv(tsv: str, engine: str = "tesseract", seconds: float = 0.0) -> OcrR
                 line=int(row[col["line_num"]]),
             )
         )
-    return OcrResult(engine, tuple(words), seconds)
+    return OcrResult(engine, words_in_columns(words), seconds)
 
 
 class TesseractEngine:
