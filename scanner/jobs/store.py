@@ -263,11 +263,12 @@ class ResultStore:
 
     def find_by_hash(self, sha256: str) -> StoredResult | None:
         """A final result for this content under the current lexicon version and engine."""
+        final = ", ".join("?" * len(FINAL_STATUSES))
         rows = self._rows(
             f"""SELECT {_COLUMNS} FROM scans WHERE content_hash = ? AND lexicon_version = ?
-                AND engine = ? AND status IN ('ok', 'no_ingredient_list', 'unreadable')
+                AND engine = ? AND status IN ({final})
                 ORDER BY duplicate_of IS NOT NULL, id LIMIT 1""",
-            (sha256, self.lexicon_version, self.engine),
+            (sha256, self.lexicon_version, self.engine, *map(str, FINAL_STATUSES)),
         )
         return StoredResult(*rows[0]) if rows else None
 
