@@ -123,7 +123,11 @@ def _scaled(ingredients: IngredientList, scale: float) -> IngredientList:
         return round(x * scale), round(y * scale), round(w * scale), round(h * scale)
 
     items = tuple(
-        item if item.box is None else replace(item, box=grown(item.box))
+        item
+        if item.box is None
+        else replace(
+            item, box=grown(item.box), fragments=tuple(grown(b) for b in item.fragments)
+        )
         for item in ingredients.items
     )
     return replace(ingredients, items=items)
