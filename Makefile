@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup tesseract demo test lint typecheck bench samples screenshot clean
+.PHONY: setup tesseract demo test lint typecheck bench faults samples screenshot clean
 
 setup: tesseract $(STAMP)
 
@@ -46,6 +46,12 @@ typecheck:
 ## there, against a plain tesseract pass; matching; batch throughput and watch latency.
 bench: setup
 	$(BIN)/python -m bench.run
+
+## Run milia-scan on a hostile corpus and under fault injections (kill -9, SIGTERM, a removed
+## folder, a damaged database, a full disk); one line: cases tried, crashes, hangs, processes
+## left behind, files lost.
+faults: setup
+	$(BIN)/python -m bench.faults
 
 ## Re-make the README's screenshot of a real report (needs Chromium).
 screenshot: setup

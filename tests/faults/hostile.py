@@ -126,8 +126,12 @@ def stored(db: Path) -> dict[str, tuple[str, int]]:
     """path -> (status, scan_count) of every row in a results database."""
     if not db.exists():
         return {}
-    with sqlite3.connect(db) as conn:
-        return {p: (s, c) for p, s, c in conn.execute("SELECT path, status, scan_count FROM scans")}
+    try:
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT path, status, scan_count FROM scans").fetchall()
+    except sqlite3.OperationalError:  # created, its table not yet (or locked for a moment)
+        return {}
+    return {p: (s, c) for p, s, c in rows}
 
 
 class Started:
@@ -165,6 +169,13 @@ class Started:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
+            return None
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code, or None when it did not end in time."""
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
             return None
 
     def kill(self) -> None:
