@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ..labels import make_labels
-from .hostile import Started, leftovers, stored, wait_for
+from .hostile import Started, fill, leftovers, small_disk, stored, wait_for
 
 pytestmark = pytest.mark.tesseract
 
@@ -107,3 +107,20 @@ def test_every_path_gets_a_report_made_with_the_umask(tmp_path: Path) -> None:
     os.umask(umask)
     modes = {stat.S_IMODE(p.stat().st_mode) for p in out.glob("*.json")}
     assert modes == {0o666 & ~umask}
+
+
+def test_a_full_disk_under_out_does_not_stop_the_watch(tmp_path: Path) -> None:
+    src, inbox, db = make_labels(tmp_path / "src", 3), tmp_path / "inbox", tmp_path / "r.db"
+    inbox.mkdir()
+    with small_disk(tmp_path / "disk", "256k") as disk:
+        fill(disk)
+        run = _watch(tmp_path, inbox, "--out", str(disk / "reports"))
+        try:
+            for photo in src:
+                shutil.copyfile(photo, inbox / photo.name)
+            assert wait_for(lambda: len(stored(db)) == len(src), 60), run.stderr
+        finally:
+            _stop(run)
+        assert "could not write" in run.stderr and "the result is in the database" in run.stderr
+        assert not list(disk.glob("reports/.tmp-*"))  # no half-written report left
+    assert {status for status, _ in stored(db).values()} == {"ok"}
