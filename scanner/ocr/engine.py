@@ -12,16 +12,28 @@ from __future__ import annotations
 
 import csv
 import time
+from collections.abc import Sequence
 from typing import Protocol
 
+import cv2
+import numpy as np
 from milia_scan.image.orient import count_columns
-from milia_scan.models import OcrResult, OcrWord, PreparedImage
+from milia_scan.models import Box, OcrResult, OcrWord, PreparedImage
 from milia_scan.ocr import tesseract
 from milia_scan.ocr.columns import words_in_columns
 from milia_scan.options import ScanOptions
 
 SINGLE_COLUMN_PSM = 4  # one column of text of varied sizes: a label's ingredient panel
 MULTI_COLUMN_PSM = 3  # tesseract's full page layout analysis
+
+# A bullet between items (•, ●, ▪) is a solid dot in the middle of the line, which tesseract
+# reads as one of these, often glued to a name ("IsononanoatesTalc", "*Mica", "Glycole").
+BULLET_READS = frozenset("es*°º®©™¢@«»•·¤")
+BULLET_SIZE = (0.2, 1.0)  # its larger side, in text heights (words with capitals)...
+BULLET_MIDDLE = (0.3, 0.65)  # ...its middle below the top of the line's words...
+BULLET_FILL = 0.7  # ...the share of its bounding box it fills...
+BULLET_SOLID = 0.9  # ...and of its convex hull (a bold letter has notches)
+BULLET_REACH = 3.0  # characters between where a bullet is seen and the one read for it
 
 
 class OcrEngine(Protocol):
@@ -70,6 +82,8 @@ class TesseractEngine:
     The page segmentation mode is picked per image unless `psm` fixes it: a single column (the
     usual ingredient panel) is read with psm 4, which keeps each line whole, because psm 3's
     column finding splits lines where a glare band or a wide word gap runs down the print.
+    Bullets between items that tesseract read as letters or signs are made words '•' where
+    the image shows a solid dot (`with_bullets`).
     """
 
     name = "tesseract"
@@ -91,7 +105,9 @@ class TesseractEngine:
             psm=self.psm_for(image),
             timeout=self.options.tesseract_timeout,
         )
-        return parse_tsv(tsv, self.name, time.perf_counter() - start)
+        result = parse_tsv(tsv, self.name)
+        words = with_bullets(result.words, image.gray)
+        return OcrResult(self.name, words, time.perf_counter() - start)
 
 
 def engine_for(options: ScanOptions | None = None) -> OcrEngine:
@@ -148,3 +164,113 @@ def missing_engine_warning(options: ScanOptions) -> str | None:
             "(Debian/Ubuntu) or brew install tesseract (macOS)."
         )
     return None
+
+
+def _is_dot(stats: np.ndarray, mask: np.ndarray, height: float, top: float) -> bool:
+    """Whether one connected mark (its stats row and mask) is a solid dot of bullet size in
+    the middle of a line whose words start at `top` and are `height` tall."""
+    _x, y, w, h, area = (int(v) for v in stats)
+    if w < 3 or h < 3 or not 0.6 <= w / h <= 1.6 or area < BULLET_FILL * w * h:
+        return False
+    if not BULLET_SIZE[0] <= max(w, h) / height <= BULLET_SIZE[1]:
+        return False
+    if not BULLET_MIDDLE[0] <= (y + h / 2 - top) / height <= BULLET_MIDDLE[1]:
+        return False
+    contours, _ = cv2.findContours(mask, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if len(contours) != 1:  # a hole: a letter's counter
+        return False
+    hull = cv2.convexHull(contours[0])
+    return area >= BULLET_SOLID * (cv2.contourArea(hull) + cv2.arcLength(hull, True) / 2)
+
+
+def _line_dots(gray: np.ndarray, line: Sequence[OcrWord]) -> list[Box]:
+    """Solid dots of bullet size in the middle of one line of words, on the image."""
+    text = [w for w in line if any(ch.isalnum() for ch in w.text)] or list(line)
+    height = float(np.median([w.box[3] for w in text]))
+    top = float(np.median([w.box[1] for w in text]))
+    x0 = max(0, int(min(w.box[0] for w in line) - height))
+    x1 = int(max(w.box[0] + w.box[2] for w in line) + height)
+    y0, y1 = max(0, int(top - 0.3 * height)), int(top + 1.3 * height)
+    crop = gray[y0:y1, x0:x1]
+    if crop.size == 0 or crop.max() == crop.min():
+        return []
+    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    dots = []
+    for n in range(1, count):
+        x, y, w, h = (int(v) for v in stats[n, :4])
+        mask = (labels[y : y + h, x : x + w] == n).astype(np.uint8)
+        if _is_dot(stats[n, :5], mask, height, top - y0):
+            dots.append((x + x0, y + y0, w, h))
+    return dots
+
+
+def _boundary(text: str, j: int) -> bool:
+    """Whether a bullet read as text[j] could stand there: at either end of the word, before
+    a capital, a digit or a bracket, or after a closing bracket ("Oil)sTalc")."""
+    if j in (0, len(text) - 1):
+        return True
+    return (
+        text[j + 1].isupper()
+        or text[j + 1].isdigit()
+        or text[j + 1] == "("
+        or (text[j - 1] in ")]")
+    )
+
+
+def _bullet_index(text: str, box: Box, dot: Box) -> int | None:
+    """The character of a word tesseract made of the bullet seen at `dot`, if one fits."""
+    guess = (dot[0] + dot[2] / 2 - box[0]) / max(1, box[2]) * len(text) - 0.5
+    fits = [
+        j
+        for j, ch in enumerate(text)
+        if ch in BULLET_READS and abs(j - guess) <= BULLET_REACH and _boundary(text, j)
+    ]
+    return min(fits, key=lambda j: abs(j - guess), default=None)
+
+
+def _piece(word: OcrWord, text: str, x0: int, x1: int) -> OcrWord:
+    return OcrWord(text, word.conf, (x0, word.box[1], max(1, x1 - x0), word.box[3]), *word.line_id)
+
+
+def _split_at_dots(word: OcrWord, dots: list[Box]) -> list[OcrWord]:
+    """The word with every bullet tesseract read into it (at one of `dots`) made a word '•'
+    of its own: 'IsononanoatesTalc' -> 'Isononanoate', '•', 'Talc'."""
+    out: list[OcrWord] = []
+    text, x0, x1 = word.text, word.box[0], word.box[0] + word.box[2]
+    for dot in sorted(set(dots)):
+        j = _bullet_index(text, (x0, word.box[1], x1 - x0, word.box[3]), dot)
+        if j is None:
+            continue
+        left, text = text[:j].rstrip("".join(BULLET_READS - set("es"))), text[j + 1 :]
+        text = text.lstrip("".join(BULLET_READS - set("es")))
+        if left:
+            out.append(_piece(word, left, x0, dot[0]))
+        out.append(OcrWord("•", word.conf, dot, *word.line_id))
+        x0 = dot[0] + dot[2]
+    if text:
+        out.append(_piece(word, text, x0, x1))
+    return out
+
+
+def _owner(line: Sequence[OcrWord], dot: Box) -> OcrWord | None:
+    """The word of a line a dot stands in (or just beside)."""
+    middle = dot[0] + dot[2] / 2
+    near = [w for w in line if w.box[0] - 2 < dot[0] + dot[2] and dot[0] < w.box[0] + w.box[2] + 2]
+    return min(near, key=lambda w: abs(w.box[0] + w.box[2] / 2 - middle), default=None)
+
+
+def with_bullets(words: Sequence[OcrWord], gray: np.ndarray) -> tuple[OcrWord, ...]:
+    """Tesseract's words with the bullets it misread as letters or signs made words '•'
+    where the image shows a solid dot there (so a list set with bullets splits at them)."""
+    lines: dict[tuple[int, int, int], list[OcrWord]] = {}
+    for word in words:
+        lines.setdefault(word.line_id, []).append(word)
+    dots: dict[OcrWord, list[Box]] = {}
+    for line in lines.values():
+        for dot in _line_dots(gray, line):
+            if (owner := _owner(line, dot)) is not None:
+                dots.setdefault(owner, []).append(dot)
+    return tuple(
+        piece for w in words for piece in (_split_at_dots(w, dots[w]) if w in dots else [w])
+    )
