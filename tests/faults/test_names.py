@@ -58,3 +58,29 @@ def test_a_failing_scan_of_such_a_name_says_so_in_utf8(tmp_path: Path) -> None:
     assert ran.returncode == ExitCode.input_file
     assert is_utf8(ran.stderr) and "\\xfe\\xff.jpg" in ran.err
     assert not (tmp_path / "out.json").exists()
+
+
+def test_watch_of_a_name_that_is_not_utf8_stores_it_and_prints_utf8(tmp_path: Path) -> None:
+    import shutil
+    import signal
+
+    from .hostile import Started, leftovers, wait_for
+
+    inbox, db, out = tmp_path / "inbox", tmp_path / "r.db", tmp_path / "out"
+    inbox.mkdir()
+    (photo,) = make_labels(tmp_path / "src", 1)
+    run = Started("watch", inbox, "--db", db, "--out", out, "-j", "1", "--engine", "tesseract",
+                  logs=tmp_path / "logs")  # fmt: skip
+    try:
+        assert wait_for(lambda: "watching" in run.stderr, 60), run.stderr
+        shutil.copyfile(photo, inbox / BAD)
+        escaped = str(inbox / "b\\xff.png")
+        assert wait_for(lambda: escaped in stored(db), 60), run.stderr
+        assert run.stop(signal.SIGTERM, 60) == 0
+    finally:
+        run.kill()
+    assert stored(db) == {escaped: ("ok", 1)}
+    assert is_utf8(run.out_path.read_bytes()) and is_utf8(run.err_path.read_bytes())
+    assert escaped in run.stdout
+    assert json.loads((out / (BAD + ".json")).read_bytes())["source"] == escaped
+    assert not leftovers(run.tag)
