@@ -56,7 +56,8 @@ def test_a_folder_removed_and_recreated_at_once_is_watched_again(
             )
     finally:
         _stop(run)
-    assert run.stderr.count("again") >= 1
+    if not polling:  # a poller may never see the folder gone between two looks: fine too
+        assert "again" in run.stderr
 
 
 def _slow_append(photo: Path, target: Path, chunks: int, pause: float) -> None:
