@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     ocr_failed = 6
     lexicon_invalid = 7
     some_failed = 8
+    output_failed = 9
+    not_found = 10
     ctrl_c = 130
 
 
@@ -78,3 +80,17 @@ class LexiconError(MiliaScanError):
     """A lexicon data file is malformed; the message names file, line and reason."""
 
     exit_code = ExitCode.lexicon_invalid
+
+
+class OutputError(MiliaScanError):
+    """A report, export or annotated image could not be written (a folder, no permission, a
+    full disk); nothing half-written is left behind."""
+
+    exit_code = ExitCode.output_failed
+
+
+class NotFoundError(MiliaScanError):
+    """What was asked for is not there: no lexicon name like the term, no stored result for
+    the file."""
+
+    exit_code = ExitCode.not_found

@@ -45,7 +45,7 @@ def test_show_prints_classes_ratings_and_citations() -> None:
 
 def test_show_unknown_name() -> None:
     code, _, err = run("show", "unobtainium")
-    assert code == ExitCode.input_file and "lexicon search" in err
+    assert code == ExitCode.not_found and "lexicon search" in err
 
 
 def test_stats_counts() -> None:

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from milia_scan.errors import InputFileError
-from rich.console import Console
+from milia_scan.errors import NotFoundError
+from milia_scan.output.console import PipeConsole
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def lexicon_search(term: str, limit: int) -> None:
 
     hits = search(load_lexicon(), term, limit)
     if not hits:
-        raise InputFileError(f"nothing in the lexicon looks like {term!r}")
+        raise NotFoundError(f"nothing in the lexicon looks like {term!r}")
     table = Table(header_style="bold")
     for column in ("score", "name", "matched", "categories"):
         table.add_column(column, overflow="fold")
@@ -46,7 +46,7 @@ def lexicon_search(term: str, limit: int) -> None:
             "" if hit.surface == hit.entry.name else hit.surface,
             ", ".join(hit.entry.categories),
         )
-    Console(soft_wrap=False).print(table)
+    PipeConsole(soft_wrap=False).print(table)
 
 
 def _stances(citations: tuple[Citation, ...]) -> str:
@@ -72,7 +72,7 @@ def lexicon_show(name: str) -> None:
     lex = load_lexicon()
     entry = lex.entry(name)
     if entry is None:
-        raise InputFileError(f"{name!r} is not in the lexicon; try 'milia-scan lexicon search'")
+        raise NotFoundError(f"{name!r} is not in the lexicon; try 'milia-scan lexicon search'")
     lines = [f"{entry.name}  ({entry.origin}, line {entry.line})"]
     if entry.synonyms:
         lines.append("also: " + "; ".join(entry.synonyms))

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from milia_scan.jobs.store import StoredResult
-from rich.console import Console
+from milia_scan.output.console import PipeConsole
 from rich.table import Table
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
@@ -77,7 +77,7 @@ def write(
             d["drivers"] = "; ".join(d["drivers"])
             writer.writerow({key: inert(value) for key, value in d.items()})
     else:
-        console = Console(file=stream, soft_wrap=False)
+        console = PipeConsole(file=stream, soft_wrap=False)
         console.print(results_table(rows[:limit] if limit else rows, title))
         if limit and len(rows) > limit:
             console.print(f"... and {len(rows) - limit} more (see 'milia-scan results')")
