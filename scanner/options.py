@@ -45,3 +45,6 @@ class ScanOptions:
             raise BadArgsError(
                 f"unknown OCR engine '{self.engine}'; choose one of {', '.join(ENGINES)}"
             )
+
+# The image types `--annotate` writes, chosen by the file's extension.
+ANNOTATE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp")

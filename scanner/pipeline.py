@@ -7,8 +7,10 @@ scan_text:                          extract -> match -> assess -> Report
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from milia_scan.assess.context import AnalysisOptions, avoid_hits, check_claims, detect_context
 from milia_scan.assess.reading_check import check_reading, honest
@@ -18,8 +20,17 @@ from milia_scan.image.load import load_for_ocr
 from milia_scan.image.preprocess import preprocess
 from milia_scan.ingredients.extract import extract_from_ocr, extract_from_text
 from milia_scan.ingredients.match import Matcher
+from milia_scan.ingredients.merge import merge_readings
 from milia_scan.lexicon import Lexicon, load_lexicon
-from milia_scan.models import Box, IngredientList, LoadedImage, Match, OcrResult, Report
+from milia_scan.models import (
+    Box,
+    IngredientItem,
+    IngredientList,
+    LoadedImage,
+    Match,
+    OcrResult,
+    Report,
+)
 from milia_scan.names import shown
 from milia_scan.ocr.engine import (
     OcrEngine,
@@ -214,6 +225,90 @@ def scan_image(
         ocr_engine=engines,
         ocr_confidence=ocr.confidence,
         ocr_text=ocr.text,
+    )
+
+
+def scan_images_merged(
+    paths: Sequence[str | Path],
+    options: ScanOptions | None = None,
+    lexicon: Lexicon | None = None,
+    analysis: AnalysisOptions | None = None,
+) -> Report:
+    """Photos of one product from several sides: each read, their lists joined into one
+    (overlaps counted once, `milia_scan.ingredients.merge`), and that list weighed. The list
+    starts where the first photo's starts and ends where the last photo's ends."""
+    lexicon = lexicon or load_lexicon()
+    reports = [scan_image(p, options, lexicon=lexicon, analysis=analysis) for p in paths]
+    first, last = reports[0], reports[-1]
+    items = merge_readings([r.matches for r in reports])
+    header = "merged" if first.reading is None or first.reading.start_found else None
+    ended = last.reading is None or last.reading.end_found
+    timings = {k: sum(r.timings.get(k, 0.0) for r in reports) for k in first.timings}
+    confidences = [r.ocr_confidence for r in reports if r.ocr_confidence is not None]
+    report = analyse(
+        IngredientList(items, header, ended=ended),
+        lexicon,
+        " + ".join(r.source for r in reports),
+        timings,
+        label_text="\n\n".join(r.ocr_text or "" for r in reports),
+        analysis=analysis,
+        confidence=min(confidences) if confidences else None,
+        photo=True,
+    )
+    read_by = (e for r in reports for e in (r.ocr_engine or "").split("+") if e)
+    engines = "+".join(dict.fromkeys(read_by))
+    return replace(
+        report,
+        ocr_engine=engines or None,
+        ocr_confidence=min(confidences) if confidences else None,
+        ocr_text=first.ocr_text,
+    )
+
+
+def report_from_stored(
+    data: dict[str, Any], lexicon: Lexicon | None = None, analysis: AnalysisOptions | None = None
+) -> Report:
+    """A stored report (its milia-scan/1 JSON) weighed again: its items as they were read,
+    matched and assessed with the current lexicon; where the list started and ended, and the
+    OCR's confidence, as the reading found them."""
+    lexicon = lexicon or load_lexicon()
+    items = tuple(
+        IngredientItem(
+            int(i["position"]),
+            str(i["raw"]),
+            tuple(i["box"]) if i.get("box") else None,
+            bool(i.get("may_contain", False)),
+            i.get("engine"),
+            tuple(tuple(b) for b in i.get("boxes") or ()),
+        )
+        for i in data.get("ingredients", [])
+    )
+    reading = data.get("reading") or {}
+    ocr = data.get("ocr")
+    found = IngredientList(
+        items,
+        "stored" if reading.get("start_found", True) else None,
+        ended=bool(reading.get("end_found", True)),
+        lines=int(reading.get("lines") or 0),
+        low_confidence_lines=int(reading.get("low_confidence_lines") or 0),
+    )
+    report = analyse(
+        found,
+        lexicon,
+        str(data.get("source", "-")),
+        {},
+        label_text=str((ocr or {}).get("text") or ""),
+        analysis=analysis,
+        confidence=(ocr or {}).get("confidence"),
+        photo=ocr is not None,
+    )
+    if ocr is None:
+        return report
+    return replace(
+        report,
+        ocr_engine=ocr.get("engine"),
+        ocr_confidence=ocr.get("confidence"),
+        ocr_text=ocr.get("text"),
     )
 
 

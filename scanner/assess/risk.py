@@ -49,6 +49,12 @@ def position_weight(position: int) -> float:
     return 0.15 + 0.85 * math.exp(-(position - 1) / 6)
 
 
+def coarse_score(score: int) -> str:
+    """The score to the precision the model has: to the nearest 5, "95+" at the top."""
+    shown = 5 * round(score / 5)
+    return "95+" if shown >= 95 else str(shown)
+
+
 def level_for(score: int) -> str:
     if score >= HIGH_FROM:
         return "high"

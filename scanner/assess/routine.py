@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from milia_scan.assess.risk import SCALE, level_for
+from milia_scan.assess.risk import SCALE, coarse_score, level_for
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def combine(items: Sequence[RoutineItem]) -> Routine:
         top = ranked[0]
         why = f" ({', '.join(top.drivers[:3])})" if top.drivers else ""
         summary = (
-            f"Used together: {level} milia risk ({score}/100). {top.source} contributes "
+            f"Used together: {level} milia risk ({coarse_score(score)}/100). "
+            f"{top.source} contributes "
             f"most, {top.exposure / exposure:.0%} of the exposure{why}."
         )
     return Routine(tuple(ranked), exposure, score, level, summary)

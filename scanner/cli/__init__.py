@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 from milia_scan import __version__
+from milia_scan.cli.common import verbose
 from milia_scan.cli.jobs import batch, results, watch
 from milia_scan.cli.lexicon import lexicon
 from milia_scan.cli.single import routine, scan, text
@@ -50,6 +51,7 @@ class MiliaGroup(click.Group):
 
 @click.group(cls=MiliaGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="milia-scan")
+@verbose("Show timings and tracebacks.")
 def cli() -> None:
     """Read a skincare label's ingredient list and explain how likely it is to feed milia.
 

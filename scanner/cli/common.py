@@ -9,50 +9,128 @@ from typing import Any, TypeVar
 
 import click
 from milia_scan.assess.context import AnalysisOptions, ProductType
-from milia_scan.errors import BadArgsError, InputFileError
+from milia_scan.errors import BadArgsError, OutputError
 from milia_scan.jobs.store import DEFAULT_DB
-from rich.console import Console
+from milia_scan.output.console import PipeConsole
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _set_verbose(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
-    ctx.meta["verbose"] = value
+    if value:  # given before the command or after it: either turns it on
+        ctx.meta["verbose"] = True
+    return value
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta["quiet"] = True
     return value
 
 
 def verbose(help_text: str) -> Callable[[F], F]:
-    """-v/--verbose: recorded in the context for the error handler and the timings line."""
+    """-v/--verbose and -q/--quiet, recorded in the context (shared by the group and every
+    command, so `milia-scan -v scan` and `milia-scan scan -v` are the same)."""
+
+    def decorate(func: F) -> F:
+        func = click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_quiet,
+            help="Only the report and errors: no warnings, progress or notes on stderr.",
+        )(func)
+        return click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_verbose,
+            help=help_text,
+        )(func)
+
+    return decorate
+
+
+def quiet() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("quiet"))
+
+
+def note(message: str) -> None:
+    """A warning or note on stderr, unless -q."""
+    if not quiet():
+        click.echo(message, err=True)
+
+
+EXTENSIONS = {
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "text",
+}
+
+
+def format_option(choices: list[str], plain: str) -> Callable[[F], F]:
+    """--format, one of `choices`; when not given, taken from -o's extension, else `plain`."""
     return click.option(
-        "-v",
-        "--verbose",
-        is_flag=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_set_verbose,
-        help=help_text,
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=None,
+        help=f"One of {', '.join(choices)} [default: from the output file's extension "
+        f"(.json, .md, .html, ...), else {plain}].",
     )
+
+
+def output_option(what: str = "the report") -> Callable[[F], F]:
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help=f"Write {what} to this file instead of stdout.",
+    )
+
+
+def resolve_format(fmt: str | None, output: Path | None, choices: list[str], plain: str) -> str:
+    """The format asked for; else the one the output file's extension names; else `plain`.
+    An extension that names a format this command cannot write is refused before any work."""
+    if fmt is not None:
+        return fmt
+    if output is None:
+        return plain
+    named = EXTENSIONS.get(output.suffix.lower())
+    if named == "text" and "text" not in choices:
+        named = plain
+    if named is None:
+        return plain
+    if named not in choices:
+        raise BadArgsError(
+            f"{output}: a {output.suffix} file, but this command writes "
+            f"{', '.join(choices)}; give --format or another extension"
+        )
+    return named
+
+
+REPORT_FORMATS = ["text", "json", "md", "html"]
 
 
 def output_options(func: F) -> F:
     """The options every single-report command shares."""
     options = [
         verbose("Show timings and tracebacks."),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["text", "json", "md", "html"]),
-            default="text",
-            show_default=True,
-            help="Readable report, the milia-scan/1 JSON, Markdown, or a self-contained HTML page.",
-        ),
-        click.option(
-            "-o",
-            "--output",
-            type=click.Path(path_type=Path, dir_okay=False),
-            default=None,
-            help="Write the report to this file instead of stdout.",
-        ),
+        format_option(REPORT_FORMATS, "text"),
+        output_option(),
         click.option(
             "--open",
             "open_it",
@@ -104,7 +182,7 @@ jobs_option = click.option(
     default=None,
     help="Worker processes [default: one per core].",
 )
-verbose_option = verbose("Show tracebacks.")
+verbose_option = verbose("Show tracebacks.")  # the jobs' -v/-q
 
 
 def analysis_of(
@@ -120,15 +198,16 @@ def analysis_of(
 
 
 def emit(
-    report: Any, fmt: str, output: Path | None, open_it: bool, image: Path | None = None
+    report: Any, fmt: str | None, output: Path | None, open_it: bool, image: Path | None = None
 ) -> None:
     from milia_scan.lexicon import load_lexicon
 
+    fmt = resolve_format(fmt, output, REPORT_FORMATS, "text")
     lexicon = load_lexicon()
     if fmt == "text" and output is None:
         from milia_scan.output.render import render
 
-        render(report, lexicon, Console(soft_wrap=False))
+        render(report, lexicon, PipeConsole(soft_wrap=False))
     else:
         if fmt == "json":
             from milia_scan.output.report import to_json
@@ -145,7 +224,7 @@ def emit(
         else:
             from milia_scan.output.render import render
 
-            console = Console(record=True, width=100, file=io.StringIO())
+            console = PipeConsole(record=True, width=100, file=io.StringIO())
             render(report, lexicon, console)
             body = console.export_text()
         write_output(body, output)
@@ -153,7 +232,7 @@ def emit(
         import webbrowser
 
         webbrowser.open(output.resolve().as_uri())
-    if click.get_current_context().meta.get("verbose") and report.timings:
+    if click.get_current_context().meta.get("verbose") and report.timings and not quiet():
         times = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in report.timings.items())
         click.echo(f"timings: {times}", err=True)
         if report.ocr_engine:
@@ -174,7 +253,7 @@ def write_output(body: str, output: Path | None) -> None:
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise InputFileError(f"{output}: cannot write the report ({exc.strerror})") from None
+        raise OutputError(f"{output}: cannot write the report ({exc.strerror})") from None
 
 
 def db_option(func: F) -> F:

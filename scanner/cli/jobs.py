@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -9,35 +10,40 @@ from typing import Any
 
 import click
 from milia_scan.cli.common import (
+    REPORT_FORMATS,
     db_option,
+    emit,
     engine_option,
+    format_option,
     jobs_option,
+    note,
+    output_option,
+    quiet,
+    resolve_format,
     timeout_option,
     verbose_option,
+    write_output,
 )
-from milia_scan.errors import InputFileError
+from milia_scan.errors import InputFileError, NotFoundError, OutputError
 from milia_scan.options import ScanOptions
-from rich.console import Console
+from milia_scan.output.console import PipeConsole
+
+ROW_FORMATS = ["table", "json", "jsonl", "csv", "html"]
 
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-r", "--recursive", is_flag=True, help="Also scan sub-folders.")
 @jobs_option
+@format_option(ROW_FORMATS, "table")
 @click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl", "csv", "html"]),
-    default="table",
-    show_default=True,
-    help="Summary table, or one row per file.",
-)
-@click.option(
+    "-o",
+    "--output",
     "--out",
     "out",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Write the rows to this file instead of stdout.",
+    help="Write the summary or rows to this file instead of stdout.",
 )
 @click.option("--rescan", is_flag=True, help="Scan files again even when already stored.")
 @engine_option
@@ -48,7 +54,7 @@ def batch(
     folder: Path,
     recursive: bool,
     jobs: int | None,
-    fmt: str,
+    fmt: str | None,
     out: Path | None,
     rescan: bool,
     engine: str,
@@ -60,8 +66,9 @@ def batch(
     Stopped and run again, it skips files already stored (same content, lexicon and engine).
     Exits 8 when some files could not be scanned; every outcome is stored either way.
 
-    Example: milia-scan batch ~/label-photos --recursive --format csv --out results.csv
+    Example: milia-scan batch ~/label-photos --recursive -o results.csv
     """
+    fmt = resolve_format(fmt, out, ROW_FORMATS, "table")
     from milia_scan.errors import SomeFilesFailedError
     from milia_scan.jobs.batch import default_jobs, scan_folder
     from milia_scan.jobs.store import ResultStore
@@ -72,11 +79,11 @@ def batch(
     try:  # find out now, not after the whole batch, that the rows cannot be written
         stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
     except OSError as exc:
-        raise InputFileError(f"{out}: cannot write the rows ({exc.strerror})") from None
+        raise OutputError(f"{out}: cannot write the rows ({exc.strerror})") from None
     options = ScanOptions(engine=engine, timeout=timeout)
     with (
         ResultStore(db, lexicon_version=load_lexicon().version, engine=engine) as store,
-        BatchProgress() as progress,
+        BatchProgress(io.StringIO() if quiet() else None) as progress,
     ):
         summary = scan_folder(
             folder,
@@ -92,7 +99,7 @@ def batch(
         rows = [r for r in store.query() if r.path in wanted]
     try:
         if fmt == "table":
-            console = Console(file=stream, soft_wrap=False)
+            console = PipeConsole(file=stream, soft_wrap=False)
             console.print(
                 counts_table(
                     summary.statuses,
@@ -129,6 +136,8 @@ def batch(
 )
 @jobs_option
 @click.option(
+    "-o",
+    "--output",
     "--out",
     "out",
     type=click.Path(path_type=Path, file_okay=False),
@@ -154,7 +163,7 @@ def watch(
     Scans what is already there and not yet stored first; prints one line per photo; runs
     until Ctrl-C or SIGTERM, then finishes the scans in flight and exits 0.
 
-    Example: milia-scan watch ~/Phone/Inbox --out ~/label-reports
+    Example: milia-scan watch ~/Phone/Inbox -o ~/label-reports
     """
     import signal
     import threading
@@ -184,27 +193,21 @@ def watch(
                 out=out,
                 options=ScanOptions(engine=engine, timeout=timeout),
                 report=lambda kind, path, outcome: click.echo(describe(path, outcome, kind)),
-                warn=lambda msg: click.echo(f"milia-scan: warning: {msg}", err=True),
+                warn=lambda msg: note(f"milia-scan: warning: {msg}"),
             )
-            click.echo(
-                f"watching {folder} ({'polling' if polling else 'native events'}); Ctrl-C to stop",
-                err=True,
+            note(
+                f"watching {folder} ({'polling' if polling else 'native events'}); Ctrl-C to stop"
             )
             summary = watcher.run(stop)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-    click.echo(f"stopped: {summary.scanned} scanned, {summary.duplicates} duplicates", err=True)
+    note(f"stopped: {summary.scanned} scanned, {summary.duplicates} duplicates")
 
 
 @click.group(invoke_without_command=True)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "jsonl", "csv", "html"]),
-    default="table",
-    show_default=True,
-)
+@format_option(ROW_FORMATS, "table")
+@output_option("the rows")
 @click.option(
     "--level",
     type=click.Choice(["low", "moderate", "high", "uncertain"]),
@@ -219,42 +222,74 @@ def watch(
     help="Only products listing this ingredient (any of its names); repeatable.",
 )
 @db_option
+@verbose_option
 @click.pass_context
 def results(
-    ctx: click.Context, fmt: str, level: str | None, contains: tuple[str, ...], db: Path
+    ctx: click.Context,
+    fmt: str | None,
+    output: Path | None,
+    level: str | None,
+    contains: tuple[str, ...],
+    db: Path,
 ) -> None:
     """List and export stored results, riskiest first.
 
-    Example: milia-scan results --level high --contains petrolatum --format csv
+    Example: milia-scan results --level high --contains petrolatum -o high.csv
     """
     if ctx.invoked_subcommand is not None:
         return
     from milia_scan.output.export import write
 
+    fmt = resolve_format(fmt, output, ROW_FORMATS, "table")
     with open_results(db) as store:
-        write(store.query(level=level, contains=_names_of(contains)), fmt, sys.stdout)
+        rows = list(store.query(level=level, contains=_names_of(contains)))
+    if output is None:
+        write(rows, fmt, sys.stdout)
+        return
+    buffer = io.StringIO()
+    write(rows, fmt, buffer)
+    write_output(buffer.getvalue(), output)
 
 
 @results.command("show")
 @click.argument("file")
+@format_option(REPORT_FORMATS, "json")
+@output_option()
 @db_option
-def results_show(file: str, db: Path) -> None:
-    """Print the stored JSON report of one scanned FILE.
+@verbose_option
+def results_show(file: str, fmt: str | None, output: Path | None, db: Path) -> None:
+    """Show the stored report of one scanned FILE: its JSON as stored, or as text, Markdown or
+    HTML (its reading weighed again with the current lexicon).
 
-    Example: milia-scan results show photos/night-balm.jpg
+    Example: milia-scan results show photos/night-balm.jpg --format text
     """
+    fmt = resolve_format(fmt, output, REPORT_FORMATS, "json")
     with open_results(db) as store:
         found = store.get(file) or store.get(str(Path(file).resolve()))
-        if found is None:
-            raise InputFileError(f"{file}: not in {db}; scan it first, or check --db")
-        if found.report_json:
-            click.echo(found.report_json)
-        else:
-            click.echo(
-                json.dumps(
-                    {"path": found.path, "status": found.status, "error": found.error}, indent=2
-                )
+    if found is None:
+        raise NotFoundError(f"{file}: not in {db}; scan it first, or check --db")
+    if not found.report_json:
+        body = {"path": found.path, "status": found.status, "error": found.error}
+        if fmt != "json":
+            raise NotFoundError(
+                f"{file}: stored as {found.status} ({found.error}), with no report to show; "
+                "scan it again"
             )
+        write_output(json.dumps(body, ensure_ascii=False, indent=2) + "\n", output)
+        return
+    if fmt == "json":
+        write_output(found.report_json + "\n", output)
+        return
+    from milia_scan.pipeline import report_from_stored
+
+    photo = Path(found.path)
+    emit(
+        report_from_stored(json.loads(found.report_json)),
+        fmt,
+        output,
+        False,
+        photo if photo.is_file() else None,
+    )
 
 
 def open_results(db: Path) -> Any:

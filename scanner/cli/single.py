@@ -3,64 +3,188 @@
 from __future__ import annotations
 
 import codecs
+import io
 import json
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
+from milia_scan.assess.context import ProductType
 from milia_scan.cli.common import (
+    REPORT_FORMATS,
     analysis_of,
     db_option,
     emit,
     engine_option,
+    format_option,
+    note,
+    output_option,
     output_options,
+    resolve_format,
     timeout_option,
+    verbose,
+    write_output,
 )
 from milia_scan.cli.jobs import open_results
-from milia_scan.errors import InputFileError
-from milia_scan.options import ScanOptions
-from rich.console import Console
+from milia_scan.errors import BadArgsError, InputFileError, OutputError
+from milia_scan.options import ANNOTATE_SUFFIXES, ScanOptions
+from milia_scan.output.console import PipeConsole
 from rich.table import Table
+
+MAX_STDIN_IMAGE = 200_000_000  # bytes; a phone photo is a few MB
+
+
+@contextmanager
+def _photos(images: tuple[Path, ...]) -> Iterator[list[Path]]:
+    """The photos to scan; `-` is an image read from stdin, held in a temporary file."""
+    if sum(1 for i in images if str(i) == "-") > 1:
+        raise BadArgsError("'-' (an image on stdin) can be given once")
+    if not any(str(i) == "-" for i in images):
+        yield list(images)
+        return
+    try:
+        data = sys.stdin.buffer.read(MAX_STDIN_IMAGE + 1)
+    except OSError as exc:
+        raise InputFileError(f"stdin: cannot read it ({exc.strerror})") from None
+    if not data:
+        raise InputFileError(
+            "stdin: empty; pipe a photo in, e.g. 'cat label.jpg | milia-scan scan -'"
+        )
+    if len(data) > MAX_STDIN_IMAGE:
+        raise InputFileError(f"stdin: over {MAX_STDIN_IMAGE // 1_000_000} MB, too large a photo")
+    with tempfile.TemporaryDirectory(prefix="milia-scan-") as folder:
+        held = Path(folder) / "stdin"
+        held.write_bytes(data)
+        yield [held if str(i) == "-" else i for i in images]
+
+
+def _shown_source(report: Any, path: Path, given: Path) -> Any:
+    return report if path == given else replace(report, source="-")
 
 
 @click.command()
-@click.argument("image", type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @output_options
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="The photos show one product from several sides: join their lists into one (overlaps "
+    "counted once) and give one report.",
+)
 @click.option(
     "--annotate",
     "annotate",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="Also write the photo with every ingredient boxed (PNG).",
+    help="Also write the photo with every ingredient boxed (PNG, or JPEG/WebP by extension).",
 )
 @engine_option
 @timeout_option
 def scan(
-    image: Path,
-    fmt: str,
+    images: tuple[Path, ...],
+    fmt: str | None,
     output: Path | None,
     open_it: bool,
     product_type: str,
     avoid: str,
+    merge: bool,
     annotate: Path | None,
     engine: str,
     timeout: float | None,
 ) -> None:
-    """Scan one photo of a label and print its milia-risk report.
+    """Scan photos of labels and print a milia-risk report for each ('-': a photo on stdin).
 
-    Example: milia-scan scan samples/phone/01-eye-cream.jpg --format html -o report.html --open
+    Several photos give one report each (with -o, a folder for them); --merge joins photos of
+    one product taken from several sides into one report.
+
+    Example: milia-scan scan label.jpg -o report.html --open
+
+    Example: milia-scan scan front.jpg side.jpg back.jpg --merge
     """
+    from milia_scan.pipeline import scan_image, scan_images_merged
+
+    one = len(images) == 1 or merge
+    if annotate is not None and annotate.suffix.lower() not in ANNOTATE_SUFFIXES:
+        raise BadArgsError(
+            f"{annotate}: --annotate writes {', '.join(ANNOTATE_SUFFIXES)}; give one of those"
+        )
+    if annotate is not None and not one:
+        raise BadArgsError("--annotate takes one photo (or --merge, which annotates the first)")
+    options = ScanOptions(engine=engine, timeout=timeout)
+    if not one:
+        _scan_each(
+            images, fmt, output, open_it, analysis_of(product_type, avoid, None, False), options
+        )
+        return
+    fmt = resolve_format(fmt, output, REPORT_FORMATS, "text")
+    analysis = analysis_of(product_type, avoid, output, open_it)
+    with _photos(images) as paths:
+        if merge and len(paths) > 1:
+            report = scan_images_merged(paths, options, analysis=analysis)
+        else:
+            report = _shown_source(
+                scan_image(paths[0], options, analysis=analysis), paths[0], images[0]
+            )
+        if annotate is not None:
+            from milia_scan.lexicon import load_lexicon
+            from milia_scan.output.annotate import write_annotated
+
+            write_annotated(report, load_lexicon(), paths[0], annotate)
+        emit(report, fmt, output, open_it, paths[0])
+
+
+def _scan_each(
+    images: tuple[Path, ...],
+    fmt: str | None,
+    folder: Path | None,
+    open_it: bool,
+    analysis: Any,
+    options: ScanOptions,
+) -> None:
+    """One report per photo, printed in turn (JSON: an array), or one file each in `folder`;
+    a photo that fails is named with its error and the rest go on (exit 8 at the end)."""
+    from milia_scan.errors import MiliaScanError, SomeFilesFailedError
+    from milia_scan.names import clean
+    from milia_scan.output.report import to_json_dict
     from milia_scan.pipeline import scan_image
 
-    analysis = analysis_of(product_type, avoid, output, open_it)
-    report = scan_image(image, ScanOptions(engine=engine, timeout=timeout), analysis=analysis)
-    if annotate is not None:
-        from milia_scan.lexicon import load_lexicon
-        from milia_scan.output.annotate import write_annotated
-
-        write_annotated(report, load_lexicon(), image, annotate)
-    emit(report, fmt, output, open_it, image)
+    fmt = fmt or "text"
+    if folder is None and fmt == "html":
+        raise BadArgsError("several photos as HTML: give -o FOLDER for one page each")
+    if open_it:
+        raise BadArgsError("--open opens one report; give one photo")
+    if folder is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{folder}: cannot make the folder ({exc.strerror})") from None
+    failed = 0
+    collected: list[dict[str, Any]] = []
+    suffix = {"text": ".txt", "json": ".json", "md": ".md", "html": ".html"}[fmt]
+    with _photos(images) as paths:
+        for given, path in zip(images, paths, strict=True):
+            try:
+                report = _shown_source(scan_image(path, options, analysis=analysis), path, given)
+            except MiliaScanError as exc:
+                failed += 1
+                click.echo(f"milia-scan: error: {clean(exc.message)}", err=True)
+                continue
+            if folder is not None:
+                emit(report, fmt, folder / f"{path.stem}{suffix}", False, path)
+            elif fmt == "json":
+                collected.append(to_json_dict(report))
+            else:
+                emit(report, fmt, None, False, path)
+    if fmt == "json" and folder is None:
+        write_output(json.dumps(collected, ensure_ascii=False, indent=2) + "\n", None)
+    if failed:
+        raise SomeFilesFailedError(f"{failed} of {len(images)} photos could not be scanned")
 
 
 MAX_TEXT_BYTES = 1_000_000  # a whole label's text is a few kB
@@ -89,10 +213,7 @@ def decode_list(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        click.echo(
-            f"milia-scan: warning: {where} is not UTF-8; read it as Windows-1252 (Latin-1)",
-            err=True,
-        )
+        note(f"milia-scan: warning: {where} is not UTF-8; read it as Windows-1252 (Latin-1)")
         return data.decode("cp1252", errors="replace")
 
 
@@ -136,11 +257,36 @@ def text(
 @click.option(
     "--stored", is_flag=True, help="Use the stored result of a photo already in the database."
 )
+@verbose("Show tracebacks.")
+@format_option(["text", "json"], "text")
+@output_option("the routine")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--product-type",
+    type=click.Choice([t.value for t in ProductType]),
+    default="auto",
+    show_default=True,
+    help="Weigh every product as this type; auto reads each one's type from its label.",
 )
+@click.option(
+    "--avoid",
+    default="",
+    metavar="NAME,...",
+    help="Ingredients or classes to call out (added to ~/.config/milia-scan/avoid.txt).",
+)
+@engine_option
+@timeout_option
 @db_option
-def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
+def routine(
+    photos: tuple[Path, ...],
+    stored: bool,
+    fmt: str | None,
+    output: Path | None,
+    product_type: str,
+    avoid: str,
+    engine: str,
+    timeout: float | None,
+    db: Path,
+) -> None:
     """Add up the milia exposure of products used together; name the one that adds most.
 
     Example: milia-scan routine cleanser.jpg serum.jpg eye-cream.jpg
@@ -148,6 +294,9 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
     from milia_scan.assess.routine import RoutineItem, combine
     from milia_scan.pipeline import scan_image
 
+    fmt = resolve_format(fmt, output, ["text", "json"], "text")
+    analysis = analysis_of(product_type, avoid, None, False)
+    options = ScanOptions(engine=engine, timeout=timeout)
     items = []
     store = open_results(db) if stored and db.exists() else None
     try:
@@ -158,7 +307,7 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
                     RoutineItem(str(photo), found.score, found.level or "", tuple(found.drivers()))
                 )
                 continue
-            report = scan_image(photo)
+            report = scan_image(photo, options, analysis=analysis)
             items.append(
                 RoutineItem(
                     str(photo),
@@ -172,7 +321,7 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
             store.close()
     result = combine(items)
     if fmt == "json":
-        click.echo(
+        write_output(
             json.dumps(
                 {
                     "score": result.score,
@@ -193,6 +342,8 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
                 },
                 indent=2,
             )
+            + "\n",
+            output,
         )
         return
     table = Table(header_style="bold", title="Routine")
@@ -207,6 +358,12 @@ def routine(photos: tuple[Path, ...], stored: bool, fmt: str, db: Path) -> None:
             f"{result.share(i):.0%}",
             ", ".join(i.drivers[:3]),
         )
-    console = Console(soft_wrap=False)
-    console.print(table)
-    console.print(result.summary)
+    if output is None:
+        console = PipeConsole(soft_wrap=False)
+        console.print(table)
+        console.print(result.summary)
+        return
+    recorded = PipeConsole(record=True, width=100, file=io.StringIO())
+    recorded.print(table)
+    recorded.print(result.summary)
+    write_output(recorded.export_text(), output)

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from milia_scan.errors import InputFileError
+from milia_scan.errors import OutputError
 from milia_scan.image.load import load_image
 from milia_scan.lexicon import Lexicon, Role
 from milia_scan.models import Match, Report
+from milia_scan.options import ANNOTATE_SUFFIXES
 from PIL import Image, ImageDraw, ImageFont
 
 # class -> (label for a key, RGB hex)
@@ -89,12 +90,13 @@ def annotated_pixels(report: Report, lexicon: Lexicon, image: Path) -> np.ndarra
 
 
 def write_annotated(report: Report, lexicon: Lexicon, image: Path, target: Path) -> None:
-    ok, data = cv2.imencode(".png", annotated_pixels(report, lexicon, image))
+    suffix = target.suffix.lower() if target.suffix.lower() in ANNOTATE_SUFFIXES else ".png"
+    ok, data = cv2.imencode(suffix, annotated_pixels(report, lexicon, image))
     if not ok:  # pragma: no cover - encoding a valid array does not fail
-        raise InputFileError(f"{target}: could not encode the annotated image")
+        raise OutputError(f"{target}: could not encode the annotated image")
     try:
         target.write_bytes(data.tobytes())
     except OSError as exc:
-        raise InputFileError(
+        raise OutputError(
             f"{target}: cannot write the annotated image ({exc.strerror})"
         ) from None

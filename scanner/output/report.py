@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from milia_scan.assess.risk import DISCLAIMER
+from milia_scan.assess.risk import DISCLAIMER, coarse_score
 from milia_scan.lexicon import Evidence, Source, Stance
 from milia_scan.lexicon.claims import Claim
 from milia_scan.models import Match, MiliaRisk, Report, RiskFactor
@@ -121,12 +121,6 @@ def to_json_dict(report: Report) -> dict[str, Any]:
 
 def to_json(report: Report) -> str:
     return json.dumps(to_json_dict(report), ensure_ascii=False, indent=2)
-
-
-def coarse_score(score: int) -> str:
-    """The score to the precision the model has: to the nearest 5, "95+" at the top."""
-    shown = 5 * round(score / 5)
-    return "95+" if shown >= 95 else str(shown)
 
 
 def score_text(risk: MiliaRisk) -> str:
