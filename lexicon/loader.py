@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import re
 import tomllib
 from collections.abc import Iterator
@@ -388,12 +387,10 @@ def merge_user_entries(
 
 
 def user_data_dir() -> Path:
-    """Where the user's own lexicon lives: $MILIA_SCAN_DATA_DIR, else the XDG data dir."""
-    explicit = os.environ.get("MILIA_SCAN_DATA_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "milia-scan"
+    """Where the user's own lexicon lives: $MILIA_SCAN_DATA_DIR, else the user data folder."""
+    from milia_scan.locations import data_dir
+
+    return data_dir()
 
 
 @lru_cache(maxsize=4)

@@ -27,3 +27,4 @@ def _isolated_user_lexicon(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["MILIA_SCAN_DATA_DIR"] = str(tmp_path_factory.mktemp("user-data"))
+    os.environ.pop("MILIA_SCAN_DB", None)  # the default database lies in that folder

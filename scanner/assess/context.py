@@ -11,11 +11,9 @@ reader's own avoid list.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from milia_scan.errors import BadArgsError
 from milia_scan.lexicon import Lexicon, name_key
@@ -164,9 +162,11 @@ def check_claims(label_text: str, matches: Sequence[Match]) -> tuple[ClaimIssue,
 
 
 def avoid_terms_from_config() -> tuple[str, ...]:
-    """Names or categories, one per line, in $XDG_CONFIG_HOME/milia-scan/avoid.txt."""
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    path = Path(base) / "milia-scan" / "avoid.txt"
+    """Names or categories, one per line, in avoid.txt in the user config folder
+    (~/.config/milia-scan/avoid.txt on Linux)."""
+    from milia_scan.locations import config_dir
+
+    path = config_dir() / "avoid.txt"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError:

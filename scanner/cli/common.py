@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 import click
 from milia_scan.assess.context import AnalysisOptions, ProductType
 from milia_scan.errors import BadArgsError, OutputError
-from milia_scan.jobs.store import DEFAULT_DB
 from milia_scan.output.console import PipeConsole
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -256,12 +255,19 @@ def write_output(body: str, output: Path | None) -> None:
         raise OutputError(f"{output}: cannot write the report ({exc.strerror})") from None
 
 
+def _db_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    from milia_scan.locations import default_db
+
+    return value if value is not None else default_db()
+
+
 def db_option(func: F) -> F:
     return click.option(
         "--db",
         "db",
         type=click.Path(path_type=Path, dir_okay=False),
-        default=DEFAULT_DB,
-        show_default=True,
-        help="The SQLite results database.",
+        default=None,
+        callback=_db_path,
+        help="The SQLite results database [default: $MILIA_SCAN_DB, else results.db in the "
+        "user data folder, ~/.local/share/milia-scan on Linux].",
     )(func)

@@ -69,6 +69,7 @@ def batch(
     Example: milia-scan batch ~/label-photos --recursive -o results.csv
     """
     fmt = resolve_format(fmt, out, ROW_FORMATS, "table")
+    folder = folder.resolve()  # stored paths are absolute: found again from any folder
     from milia_scan.errors import SomeFilesFailedError
     from milia_scan.jobs.batch import default_jobs, scan_folder
     from milia_scan.jobs.store import ResultStore
@@ -174,6 +175,7 @@ def watch(
     from milia_scan.ocr.tesseract import check_language
     from milia_scan.output.progress import describe
 
+    folder = folder.resolve()  # stored paths are absolute: found again from any folder
     check_outputs(folder, recursive=recursive, out=out, db=db)
     check_language("eng")
     stop = threading.Event()
@@ -221,6 +223,11 @@ def watch(
     metavar="NAME",
     help="Only products listing this ingredient (any of its names); repeatable.",
 )
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="First forget the results of files that no longer exist (says how many).",
+)
 @db_option
 @verbose_option
 @click.pass_context
@@ -230,6 +237,7 @@ def results(
     output: Path | None,
     level: str | None,
     contains: tuple[str, ...],
+    prune: bool,
     db: Path,
 ) -> None:
     """List and export stored results, riskiest first.
@@ -241,6 +249,9 @@ def results(
     from milia_scan.output.export import write
 
     fmt = resolve_format(fmt, output, ROW_FORMATS, "table")
+    if prune:
+        with open_results(db, readonly=False) as store:
+            note(f"pruned {store.prune()} result(s) of files that no longer exist")
     with open_results(db) as store:
         rows = list(store.query(level=level, contains=_names_of(contains)))
     if output is None:
@@ -292,16 +303,18 @@ def results_show(file: str, fmt: str | None, output: Path | None, db: Path) -> N
     )
 
 
-def open_results(db: Path) -> Any:
+def open_results(db: Path, *, readonly: bool = True) -> Any:
+    """The results database, opened for reading only unless asked (it may be read-only, or
+    in use by a running batch)."""
     from milia_scan.jobs.store import ResultStore
     from milia_scan.lexicon import load_lexicon
 
     if not db.exists():
         raise InputFileError(
             f"{db}: no results database here; run 'milia-scan batch FOLDER' "
-            "first, or point --db at one"
+            "first, or point --db (or $MILIA_SCAN_DB) at one"
         )
-    return ResultStore(db, lexicon_version=load_lexicon().version)
+    return ResultStore(db, lexicon_version=load_lexicon().version, readonly=readonly)
 
 
 def _names_of(names: tuple[str, ...]) -> tuple[str, ...]:

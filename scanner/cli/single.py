@@ -301,7 +301,7 @@ def routine(
     store = open_results(db) if stored and db.exists() else None
     try:
         for photo in photos:
-            found = store.get(str(photo)) if store else None
+            found = (store.get(str(photo)) or store.get(str(photo.resolve()))) if store else None
             if found is not None and found.status == "ok" and found.score is not None:
                 items.append(
                     RoutineItem(str(photo), found.score, found.level or "", tuple(found.drivers()))

@@ -22,7 +22,7 @@ from milia_scan.jobs.worker import FileInfo, ScanOutcome, Status
 from milia_scan.names import clean, shown
 
 SCHEMA_VERSION = 2  # 2: status 'incomplete' (a report whose list was not fully read)
-DEFAULT_DB = "milia-scan.db"
+OUR_COLUMNS = {"path", "content_hash", "status", "report_json", "lexicon_version", "engine"}
 FINAL_STATUSES = (Status.ok, Status.incomplete, Status.no_ingredient_list, Status.unreadable)
 
 _SCHEMA = """
@@ -156,8 +156,50 @@ def _now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")
 
 
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """A database that is not a milia-scan results database is refused before anything is
+    written to it (no table added, no switch to WAL)."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ResultsDatabaseError(
+            f"{path}: made by a newer milia-scan (schema {version}); upgrade milia-scan, or "
+            "choose another database with --db"
+        )
+    if not tables:
+        return
+    columns = {r[1] for r in db.execute("PRAGMA table_info(scans)")} if "scans" in tables else set()
+    if not columns >= OUR_COLUMNS:
+        held = ", ".join(sorted(tables)[:5])
+        raise ResultsDatabaseError(
+            f"{path}: not a milia-scan results database (it holds {held}); it was left "
+            "untouched; choose another place with --db"
+        )
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """Open for reading only, so a read-only file or folder can still be looked at; a WAL
+    database whose folder is read-only is read as it is on disk (immutable)."""
+    uri = path.resolve().as_uri()
+    try:
+        db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+        db.execute("SELECT 1 FROM sqlite_master").fetchall()
+        return db
+    except sqlite3.OperationalError:
+        return sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, timeout=30, isolation_level=None
+        )
+
+
 class ResultStore:
-    def __init__(self, path: Path, *, lexicon_version: str, engine: str = "tesseract") -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lexicon_version: str,
+        engine: str = "tesseract",
+        readonly: bool = False,
+    ) -> None:
         from milia_scan import __version__
 
         self.path = path
@@ -165,8 +207,13 @@ class ResultStore:
         self.engine = engine
         self.scanner_version = __version__
         with _guarded(path):
+            if readonly:
+                self.db = _open_read_only(path)
+                _refuse_foreign(self.db, path)
+                return
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            _refuse_foreign(self.db, path)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=FULL")
             _migrate(self.db)
@@ -288,6 +335,19 @@ class ResultStore:
         ):
             return "stored", mine
         return "duplicate", original
+
+    def prune(self) -> int:
+        """Forget the rows of files that no longer exist; returns how many. A name stored with
+        escaped bytes (not valid UTF-8) that cannot be checked is kept."""
+        gone = [
+            (path,)
+            for (path,) in self._rows("SELECT path FROM scans")
+            if not Path(path).exists() and "\\x" not in path
+        ]
+        with _guarded(self.path), self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM scans WHERE path = ?", gone)
+        return len(gone)
 
     def get(self, path: str) -> StoredResult | None:
         """The row of a path (as given or as stored: undecodable bytes escaped as \\xNN)."""
