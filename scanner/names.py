@@ -9,6 +9,7 @@ with those bytes escaped as `\\xNN` instead; the file itself is still opened by 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -33,3 +34,18 @@ def clean(text: str | None) -> str | None:
     except UnicodeEncodeError:
         return shown(text)
     return text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (the ESC that starts a terminal
+    escape sequence, BEL, backspace, C1 codes) and bidirectional overrides written as `\\xNN` /
+    `\\uNNNN`; tabs and line breaks kept. Label text and file names go through this."""
+
+    def escaped(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROL.sub(escaped, text)

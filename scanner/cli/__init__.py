@@ -18,7 +18,7 @@ from milia_scan.cli.jobs import batch, results, watch
 from milia_scan.cli.lexicon import lexicon
 from milia_scan.cli.single import routine, scan, text
 from milia_scan.errors import ExitCode, MiliaScanError
-from milia_scan.names import clean
+from milia_scan.names import clean, printable
 
 
 class MiliaGroup(click.Group):
@@ -30,7 +30,7 @@ class MiliaGroup(click.Group):
         except MiliaScanError as exc:
             if ctx.meta.get("verbose"):
                 traceback.print_exc()
-            click.echo(f"milia-scan: error: {clean(exc.message)}", err=True)
+            click.echo(f"milia-scan: error: {printable(clean(exc.message) or '')}", err=True)
             ctx.exit(int(exc.exit_code))
         except KeyboardInterrupt:
             click.echo("milia-scan: interrupted", err=True)

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from milia_scan.jobs.store import StoredResult
+from milia_scan.names import printable
 from milia_scan.output.console import PipeConsole
 from rich.table import Table
+from rich.text import Text
 
 FORMATS = ("table", "json", "jsonl", "csv", "html")
 CSV_FIELDS = (
@@ -101,8 +103,8 @@ def results_table(rows: list[StoredResult], title: str = "") -> Table:
         table.add_row(
             level.upper(),
             "" if r.score is None else str(r.score),
-            r.path,
-            detail,
+            Text(printable(r.path)),
+            Text(printable(detail)),
             style=LEVEL_STYLE.get(r.level or "", "dim"),
         )
     return table

@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> str:
     """One line for a finished file: risk level and drivers, or what went wrong."""
-    from milia_scan.names import clean, shown
+    from milia_scan.names import clean, printable, shown
 
-    path = shown(path)
+    path = printable(shown(path))
     if outcome is None:
         return {
             "stored": f"already stored  {path}",
@@ -39,10 +39,14 @@ def describe(path: str, outcome: ScanOutcome | None, kind: str = "scanned") -> s
         import json
 
         report = json.loads(outcome.report_json or "{}")
-        drivers = [d["ingredient"] for d in report.get("milia_risk", {}).get("drivers", [])[:3]]
+        drivers = [
+            printable(d["ingredient"])
+            for d in report.get("milia_risk", {}).get("drivers", [])[:3]
+        ]
         why = f"  ({', '.join(drivers)})" if drivers else ""
         return f"{(outcome.level or '').upper()} {outcome.score}  {path}{why}"
-    return f"{outcome.status.replace('_', ' ').upper()}  {path}: {clean(outcome.error)}"
+    error = printable(clean(outcome.error) or "")
+    return f"{outcome.status.replace('_', ' ').upper()}  {path}: {error}"
 
 
 class BatchProgress:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from milia_scan.assess.risk import DISCLAIMER
 from milia_scan.lexicon import Lexicon, Role, name_key
 from milia_scan.models import Match, Report
+from milia_scan.names import printable
 from milia_scan.output.annotate import class_of
 from milia_scan.output.report import grade_text, reading_text, score_text, stance_lines
 from rich.console import Console, Group
@@ -32,7 +33,7 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         ("Milia risk: ", "bold"),
         (f"{risk.level.upper()} ", style),
         (f"({score_text(risk)})", style),
-        f"   {report.source}",
+        f"   {printable(report.source)}",
     )
     table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
     for column in ("#", "ingredient", "role", "match", "comedogenic"):
@@ -41,7 +42,7 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         rating = m.entry.comedogenic if m.entry else None
         name = Text(m.name) if m.name else Text("unrecognised", style="italic")
         if m.name is None or name_key(m.item.raw) != name_key(m.name):
-            name.append(f"\n  read: {m.item.raw}", style="dim")
+            name.append(f"\n  read: {printable(m.item.raw)}", style="dim")
         table.add_row(
             str(m.item.position) + ("*" if m.item.may_contain else ""),
             name,
@@ -58,11 +59,13 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         for f in factors:
             grade = f", comedogenic {f.comedogenic}" if f.comedogenic else ""
             reasons.append(
-                f"  #{f.position} {f.ingredient}: {f.label}{grade} [{grade_text(f.evidence)}]\n"
+                f"  #{f.position} {printable(f.ingredient)}: {f.label}{grade} "
+                f"[{grade_text(f.evidence)}]\n"
             )
             for link in f.claims:
                 stances = "; ".join(stance_lines(link))
-                reasons.append(f"     - {link.text} ({grade_text(link.grade)}): {stances}\n")
+                text = printable(link.text)
+                reasons.append(f"     - {text} ({grade_text(link.grade)}): {stances}\n")
             reasons.append(f"     {f.why}\n", style="dim")
     if risk.references:
         reasons.append("References:\n", style="bold")
@@ -71,12 +74,15 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
             reasons.append(f"{source.citation} ({source.kind})\n")
     parts: list[Text | Table] = [head]
     for claim in report.claims:
-        parts.append(Text(f"Claim check: {claim.message}", style="bold magenta"))
+        parts.append(Text(f"Claim check: {printable(claim.message)}", style="bold magenta"))
     for hit in report.avoid:
         parts.append(
-            Text(f"AVOID: #{hit.position} {hit.ingredient} ({hit.because})", style="bold magenta")
+            Text(
+                f"AVOID: #{hit.position} {printable(hit.ingredient)} ({printable(hit.because)})",
+                style="bold magenta",
+            )
         )
-    parts += [Text(risk.summary), table]
+    parts += [Text(printable(risk.summary)), table]
     if (line := reading_text(report)) is not None:
         parts.append(
             Text(line, style="dim" if report.reading and report.reading.complete else "bold")
@@ -85,7 +91,7 @@ def render(report: Report, lexicon: Lexicon, console: Console) -> None:
         parts.append(reasons)
     claimed = {c.message for c in report.claims}
     for warning in (w for w in report.warnings if w not in claimed):
-        parts.append(Text(f"! {warning}", style="yellow"))
+        parts.append(Text(f"! {printable(warning)}", style="yellow"))
     parts.append(Text(DISCLAIMER, style="italic dim"))
     read_by = f"read by {report.ocr_engine}, " if report.ocr_engine else ""
     console.print(
