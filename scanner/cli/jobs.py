@@ -120,6 +120,15 @@ def batch(
     finally:
         if out:
             stream.close()
+    if summary.skipped_non_images:
+        from milia_scan.image.load import IMAGE_SUFFIXES
+
+        names = ", ".join(summary.skipped_names)
+        note(
+            f"skipped {summary.skipped_non_images} file(s) whose names are not photos' "
+            f"({names}{', ...' if summary.skipped_non_images > len(summary.skipped_names) else ''}"
+            f"): milia-scan reads {', '.join(sorted(IMAGE_SUFFIXES))}"
+        )
     if summary.failed:
         raise SomeFilesFailedError(
             f"{summary.failed} file(s) could not be scanned; see 'milia-scan results --db {db}'"

@@ -18,9 +18,15 @@ from milia_scan.errors import InputFileError
 from milia_scan.models import LoadedImage
 from milia_scan.options import ScanOptions
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 
-SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO"}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"}
+register_heif_opener()  # HEIC/HEIF (iPhone photos) open through Pillow like any other format
+
+SUPPORTED_FORMATS = {"JPEG", "PNG", "TIFF", "WEBP", "BMP", "MPO", "HEIF", "AVIF"}
+IMAGE_SUFFIXES = {
+    *(".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"),
+    *(".heic", ".heif", ".avif"),  # iPhone photos; AVIF from Pillow itself
+}
 MIN_SIDE = 16  # px: a side shorter than this cannot hold a line of readable print
 MAX_ASPECT = 100  # longer side / shorter side: beyond this a photo is a sliver, not a label
 # A photo for OCR is decoded at a half, a quarter, ... of its size when that still keeps this
@@ -172,7 +178,8 @@ def _decode(
                 fmt = img.format or "unknown"
                 if fmt not in SUPPORTED_FORMATS:
                     raise InputFileError(
-                        f"{path}: {fmt} images are not supported; use JPEG, PNG, TIFF, WebP or BMP"
+                        f"{path}: {fmt} images are not supported; use JPEG, PNG, HEIC, AVIF, "
+                        "TIFF, WebP or BMP"
                     )
                 width, height = img.size
                 if width * height > options.max_pixels:

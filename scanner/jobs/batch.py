@@ -27,12 +27,12 @@ class Found:
     """What a walk over a folder turned up."""
 
     images: tuple[Path, ...]
-    skipped: int  # files that are not images (by name), passed over quietly
+    skipped: int  # files that are not images (by name): not scanned, named in a note
     unreadable: tuple[tuple[str, str], ...]  # folders that could not be listed, with the reason
     # image-named entries that are not regular files (a FIFO, a socket, a device), with what
     # they are: never opened, since reading one can block forever
     not_files: tuple[tuple[str, str], ...] = ()
-
+    skipped_names: tuple[str, ...] = ()  # the first few files that are not images
 
 def discover(folder: Path, *, recursive: bool) -> Found:
     """Images under `folder` in a stable order; symlinked folders are never followed."""
@@ -42,6 +42,7 @@ def discover(folder: Path, *, recursive: bool) -> Found:
         raise InputFileError(f"{folder}: permission denied; check the folder's permissions")
     images: list[Path] = []
     skipped = 0
+    skipped_names: list[str] = []
     unreadable: list[tuple[str, str]] = []
     not_files: list[tuple[str, str]] = []
 
@@ -54,13 +55,17 @@ def discover(folder: Path, *, recursive: bool) -> Found:
             path = Path(root) / name
             if not is_image_name(name):
                 skipped += 1
+                if len(skipped_names) < 5 and not name.startswith("."):
+                    skipped_names.append(name)
             elif (kind := _special(path)) is not None:
                 not_files.append((str(path), kind))
             else:
                 images.append(path)
         if not recursive:
             break
-    return Found(tuple(images), skipped, tuple(unreadable), tuple(not_files))
+    return Found(
+        tuple(images), skipped, tuple(unreadable), tuple(not_files), tuple(skipped_names)
+    )
 
 
 def _special(path: Path) -> str | None:
@@ -78,6 +83,7 @@ class BatchSummary:
     duplicates: int = 0
     skipped_non_images: int = 0
     skipped_not_files: int = 0
+    skipped_names: tuple[str, ...] = ()  # a few of the files that are not photos
     statuses: Counter[str] = field(default_factory=Counter)
     levels: Counter[str] = field(default_factory=Counter)
     paths: list[str] = field(default_factory=list)
@@ -142,7 +148,11 @@ def scan_folder(
     found = discover(folder, recursive=recursive)
     if on_found:
         on_found(found)
-    summary = BatchSummary(skipped_non_images=found.skipped, skipped_not_files=len(found.not_files))
+    summary = BatchSummary(
+        skipped_non_images=found.skipped,
+        skipped_not_files=len(found.not_files),
+        skipped_names=found.skipped_names,
+    )
     emit: Callback = on_event or (lambda *_: None)
     for where, reason in found.unreadable:
         store.record_unreadable(where, f"{where}: {reason}")
