@@ -172,3 +172,21 @@ def test_results_and_batch_write_with_o_and_results_show_in_every_format(tmp_pat
     assert shown["html"].startswith("<!DOCTYPE html>") and '<g class="box' in shown["html"]
     code, _, err = run("results", "show", str(tmp_path / "never.jpg"), "--db", str(db))
     assert code == ExitCode.not_found
+
+
+def test_text_without_a_list_does_not_advise_a_photo() -> None:
+    for given in ("", "   ", "hello world"):
+        code, _, err = run("text", given)
+        assert code == ExitCode.no_ingredient_list
+        assert "photograph" not in err and "paste the list" in err
+
+
+@pytest.mark.tesseract
+def test_a_batch_line_names_each_path_once(tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "bad.jpg").write_bytes(b"not an image")
+    code, _, err = run("batch", str(folder), "--db", str(tmp_path / "r.db"))
+    assert code == ExitCode.some_failed
+    line = next(ln for ln in err.splitlines() if "bad.jpg" in ln)
+    assert line.count("bad.jpg") == 1 and "not an image" in line

@@ -202,7 +202,8 @@ def _decode(
         raise InputFileError(f"{path}: permission denied; check the file's permissions") from None
     except UnidentifiedImageError:
         raise InputFileError(
-            f"{path}: not an image file (or an unknown format); use JPEG, PNG, TIFF, WebP or BMP"
+            f"{path}: not an image file (or an unknown format); use JPEG, PNG, HEIC, AVIF, "
+            "TIFF, WebP or BMP"
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InputFileError(

@@ -369,6 +369,11 @@ def extract_ingredients(
                 "an 'Ingredients' header was found but no ingredients after it; photograph the "
                 "whole ingredient panel"
             )
+        if pasted:
+            raise NoIngredientListError(
+                "no ingredient list found: the text holds no ingredient names; paste the list "
+                "from the label or the maker's site"
+            )
         raise NoIngredientListError(
             "no ingredient list found: the text has no 'Ingredients' header and no run of "
             "ingredient names; photograph the ingredient panel closer and straighter"

@@ -93,6 +93,10 @@ def scan_file(path: str, options: ScanOptions | None = None) -> ScanOutcome:
         status, error = Status.error, exc.message
     except Exception as exc:  # a bug must not stop the batch; it is stored with its text
         status, error = Status.error, f"internal error: {exc!r}"
+    if error is not None:  # the row and its line name the file already: say it once
+        from milia_scan.names import shown
+
+        error = error.removeprefix(f"{shown(path)}: ").removeprefix(f"{path}: ")
     return ScanOutcome(
         path,
         status,
