@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from milia_scan.cli.common import verbose
 from milia_scan.errors import NotFoundError
 from milia_scan.output.console import PipeConsole
 from rich.table import Table
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
 
 
 @click.group()
+@verbose("Show tracebacks.")
 def lexicon() -> None:
     """Search, inspect, validate and extend the ingredient lexicon.
 
