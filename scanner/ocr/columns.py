@@ -1,13 +1,13 @@
 """Two columns printed side by side, read one after the other.
 
-Both engines read a page in rows: PP-OCR gives one box per run of text, and tesseract (one
-column mode) often reads a row straight across a narrow gutter, interleaving the two columns.
-A gutter is found from the boxes alone: an x with lines of text on its left beside lines on its
-right, one after the other down the page, no line across it on those rows, few lines across it
-where they stand (headings across both columns stay in place) and a clear band down it.
-`reading_order` then reads the left column down, then the right. `words_in_columns` does this
-for tesseract's words: its lines are cut into pieces at gaps wider than a gutter's narrowest,
-and a vertical rule it read as '|' in the gutter is dropped.
+Tesseract (one column mode) often reads a row straight across a narrow gutter, interleaving
+two columns. `words_in_columns` cuts its lines into pieces at gaps wider than a gutter's
+narrowest and looks for a gutter among the pieces: an x with lines of text on its left beside
+lines on its right, one after another down the page, no piece across it on those rows, few
+lines across it where they stand (headings across both columns stay in place) and a clear band
+down it. The lines are then cut there, a vertical rule tesseract read as '|' in the gutter is
+dropped, and `reading_order` (which PP-OCR's lines go through too, with the gutter
+`milia_scan.ocr.rapidocr` finds among them) reads the left column down, then the right.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from milia_scan.models import Box, OcrWord, union_box
 
 T = TypeVar("T")
 
-MIN_SIDE_BY_SIDE = 3  # lines of one column beside lines of another before columns are read apart
-# Tesseract's lines are cut at wide gaps to find a gutter, and a glare band or a logo beside a
-# few lines leaves gaps like one: it needs one more line side by side.
-MIN_CUT_SIDE_BY_SIDE = 4
-MIN_BAND = 0.8  # text heights clear between the columns all the way down
-MAX_SPANNING = 0.15  # share of lines that may cross a gutter (headings across both columns)
+# Tesseract's lines are cut at wide gaps to find a gutter, and a glare band, a logo beside a
+# few lines or the word gaps of justified text leave gaps like one: a gutter needs more than
+# PP-OCR's search (`milia_scan.ocr.rapidocr.gutter`) asks,
+MIN_SIDE_BY_SIDE = 4  # lines of one column beside lines of the other, one after another,
+MIN_BAND = 0.8  # a band this many text heights clear between them all the way down,
+MAX_SPANNING = 0.15  # and few lines across it (headings across both columns)
 MAX_RUN_GAP = 2.0  # line heights between two pairs of lines side by side in one run
 SPLIT_GAP = 1.0  # a gap between words wider than this many text heights may be a gutter
 RULE_MARKS = "|¦│┃!"  # how tesseract reads a vertical rule printed in a gutter
 
 
-def _overlap(a: Box, b: Box) -> bool:
+def overlap(a: Box, b: Box) -> bool:
+    """Whether two boxes share some height (stand on one line)."""
     return a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
@@ -81,7 +82,7 @@ def _clear(near: list[Box], x: float) -> bool:
     return right - left >= MIN_BAND * height
 
 
-def _side_by_side(boxes: Sequence[Box], x: float, least: int) -> tuple[int, int] | None:
+def _side_by_side(boxes: Sequence[Box], x: float) -> tuple[int, int] | None:
     """How many lines of boxes left of x stand beside one right of it (and none across it) in
     one run, and how many lines cross x where they stand, if few do (headings above or below
     the columns do not count)."""
@@ -91,12 +92,12 @@ def _side_by_side(boxes: Sequence[Box], x: float, least: int) -> tuple[int, int]
     beside = [
         a
         for a in left
-        if any(_overlap(a, b) for b in right) and not any(_overlap(a, c) for c in across)
+        if any(overlap(a, b) for b in right) and not any(overlap(a, c) for c in across)
     ]
     best: tuple[int, int] | None = None
     for run in _runs(beside):
         lines = len(rows(run, _same))
-        if lines < least:
+        if lines < MIN_SIDE_BY_SIDE:
             continue
         top = min(a[1] for a in run)
         bottom = max(a[1] + a[3] for a in run)
@@ -107,10 +108,12 @@ def _side_by_side(boxes: Sequence[Box], x: float, least: int) -> tuple[int, int]
     return best
 
 
-def gutter(boxes: Sequence[Box], least: int = MIN_SIDE_BY_SIDE) -> float | None:
+def gutter(boxes: Sequence[Box]) -> float | None:
     """The x of a gap between two columns of text printed side by side, if there is one: where
-    the most lines stand side by side and the fewest cross, in the middle of such places."""
-    if len(boxes) < 2 * least:
+    at least MIN_SIDE_BY_SIDE lines stand side by side with a band MIN_BAND text heights wide
+    clear between them, the most lines stand side by side and the fewest cross, in the middle
+    of such places."""
+    if len(boxes) < 2 * MIN_SIDE_BY_SIDE:
         return None
     left_edge = min(b[0] for b in boxes)
     right_edge = max(b[0] + b[2] for b in boxes)
@@ -118,7 +121,7 @@ def gutter(boxes: Sequence[Box], least: int = MIN_SIDE_BY_SIDE) -> float | None:
     found: list[tuple[tuple[int, int], float]] = []
     x = left_edge + 0.2 * (right_edge - left_edge)
     while x < left_edge + 0.8 * (right_edge - left_edge):
-        score = _side_by_side(boxes, x, least)
+        score = _side_by_side(boxes, x)
         if score is not None:
             found.append((score, x))
         x += step
@@ -259,9 +262,7 @@ def words_in_columns(words: Sequence[OcrWord]) -> Words:
     """Tesseract's words, two columns side by side read one after the other, a rule printed
     between them dropped (unchanged when there is no gutter)."""
     lines = [line for line in _lines(words) if line]
-    x = gutter(
-        [_box(seg) for line in lines for seg in _segments(_text(line))], MIN_CUT_SIDE_BY_SIDE
-    )
+    x = gutter([_box(seg) for line in lines for seg in _segments(_text(line))])
     if x is None:
         return tuple(words)
     parts = [part for line in lines for part in _cut(line, x)]

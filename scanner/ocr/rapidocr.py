@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from milia_scan.errors import MissingDependencyError, OcrError
 from milia_scan.models import OcrResult, OcrWord, PreparedImage
-from milia_scan.ocr.columns import gutter, reading_order
+from milia_scan.ocr.columns import overlap, reading_order
 from milia_scan.options import ScanOptions
 
 INSTALL_HINT = (
@@ -123,16 +123,46 @@ def _split_line(
 
 
 Line = tuple[tuple[int, int, int, int], str, float]
+MIN_SIDE_BY_SIDE = 3  # lines of one column beside lines of another before columns are read apart
+MAX_SPANNING = 0.15  # share of lines that may cross a gutter (headings across both columns)
 
 
 def _line_box(line: Line) -> tuple[int, int, int, int]:
     return line[0]
 
 
+def gutter(lines: list[Line]) -> float | None:
+    """The x of a gap between two columns of text printed side by side, if there is one:
+    at least MIN_SIDE_BY_SIDE lines of the left column beside lines of the right, and few
+    lines crossing it. (PP-OCR's boxes end at a gutter; tesseract's lines, cut at wide gaps,
+    need the stricter `milia_scan.ocr.columns.gutter`.)"""
+    if len(lines) < 2 * MIN_SIDE_BY_SIDE:
+        return None
+    left_edge = min(ln[0][0] for ln in lines)
+    right_edge = max(ln[0][0] + ln[0][2] for ln in lines)
+    step = max(2.0, float(np.median([ln[0][3] for ln in lines])) / 2)
+    best: tuple[int, float] | None = None
+    x = left_edge + 0.2 * (right_edge - left_edge)
+    while x < left_edge + 0.8 * (right_edge - left_edge):
+        left = [ln[0] for ln in lines if ln[0][0] + ln[0][2] <= x]
+        right = [ln[0] for ln in lines if ln[0][0] >= x]
+        pairs = [a for a in left if any(overlap(a, b) for b in right)]
+        if len(pairs) >= MIN_SIDE_BY_SIDE:
+            # Lines crossing x where the columns stand side by side (not headings above them).
+            top = min(a[1] for a in pairs)
+            bottom = max(a[1] + a[3] for a in pairs)
+            near = [ln[0] for ln in lines if ln[0][1] < bottom and ln[0][1] + ln[0][3] > top]
+            spanning = sum(1 for b in near if b[0] < x < b[0] + b[2])
+            if spanning <= MAX_SPANNING * len(near) and (best is None or len(pairs) > best[0]):
+                best = (len(pairs), x)
+        x += step
+    return best[1] if best else None
+
+
 def _reading_order(lines: list[Line]) -> list[list[list[Line]]]:
     """Blocks of rows in reading order: two columns side by side are read one after the other
     (the left column down, then the right), lines across both stay where they are."""
-    return reading_order(lines, _line_box, gutter([line[0] for line in lines]))
+    return reading_order(lines, _line_box, gutter(lines))
 
 
 def lines_to_result(
