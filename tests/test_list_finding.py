@@ -261,3 +261,30 @@ def test_the_corpus_with_every_separator(lexicon: Lexicon) -> None:
         scores = corpus_scores(lexicon, sep, quiet=True)
         assert scores["recognised_right"] >= 0.995, sep
         assert scores["false_risk_classes"] == 0, sep
+
+
+def test_a_headerless_list_keeps_its_may_contain_line_and_not_the_net_weight(
+    lexicon: Lexicon,
+) -> None:
+    """No header (the dense run finds the list): the net weight above it is no item, and the
+    last line, 'Mica. [+/- May contain: CI 77891, CI 77491]', is part of the list."""
+    lines = [
+        "Vegan Tinted Lip Balm",
+        "4.5 g / 0.15 oz",
+        "Ricinus Communis Seed Oil,",
+        "Euphorbia Cerifera Cera, Olea",
+        "Europaea (Olive) Fruit Oil, Tocopherol,",
+        "Leaf Extract, Aroma, Limonene,",
+        "Mica. [+/- May contain: CI 77891, CI",
+        "77491]",
+        "Use: Glide over lips as often as needed.",
+    ]
+    tokens = [
+        Token(word, (0, 20 * n, 10, 15), (0, 0, n))
+        for n, line in enumerate(lines)
+        for word in line.split()
+    ]
+    found = extract_ingredients(tokens, support=matcher_for(lexicon).support)
+    raws = [i.raw for i in found.items]
+    assert raws[0] == "Ricinus Communis Seed Oil"
+    assert [i.raw for i in found.items if i.may_contain] == ["CI 77891", "CI 77491"]

@@ -318,3 +318,15 @@ def test_a_weak_fuzzy_match_that_is_two_names_is_split(matcher: Matcher) -> None
     # a garbled single name is not split into pieces
     one = matcher.match_list([IngredientItem(1, "Sodium Lauryl Sulfte")])
     assert [m.name for m in one] == ["Sodium Lauryl Sulfate"]
+
+
+@pytest.mark.parametrize(
+    "glued", ["Dimethicone.Sodium Metabisulfite", "Dimethicone·Sodium Metabisulfite"]
+)
+def test_a_bullet_read_as_a_dot_without_space_splits(matcher: Matcher, glued: str) -> None:
+    found = matcher.match_list([IngredientItem(1, glued)])
+    assert [m.name for m in found] == ["Dimethicone", "Sodium Metabisulfite"]
+    # a dot inside a name that is one ("Alcohol Denat.") is left alone
+    assert [m.name for m in matcher.match_list([IngredientItem(1, "Alcohol Denat.")])] == [
+        "Alcohol Denat."
+    ]

@@ -229,7 +229,9 @@ def _candidate_lines(tokens: list[Token]) -> list[tuple[int, int]]:
 
 
 def _density(text: str, support: Support) -> float:
-    """The share of a text's words that are in names the lexicon knows (bullets not counted)."""
+    """The share of a text's words that are in names the lexicon knows (bullets not counted,
+    nor a "May contain" marker: it belongs to a list)."""
+    text = MAY_CONTAIN.sub(", ", text)
     words = sum(1 for w in text.split() if len(w) > 1 or w.isalnum())
     if not words:
         return 0.0
@@ -256,7 +258,9 @@ def _dense_run(tokens: list[Token], support: Support) -> tuple[int, int] | None:
     best: tuple[float, int, int] | None = None
     i = 0
     while i < len(lines):
-        if not listy[i]:
+        # A run starts on a line that holds a name itself: a line listy only with the next
+        # one's help (a net weight above the list) is not its start.
+        if not listy[i] or alone[i] == 0:
             i += 1
             continue
         j = i

@@ -34,6 +34,7 @@ _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _TRAILING_NUMBER = re.compile(r"\b([a-z]{4,})(\d{1,3})\b")  # "hexapeptide8"
 _LEADING_NUMBER = re.compile(r"\b(\d{1,3})([a-z]{4,})\b")  # "peg 10dimethicone"
 _PAREN = re.compile(r"\(([^()]*)\)")
+_GLUED_BULLET = re.compile(r"(?<=[a-z])[.·•∙](?=[A-Z])")
 _AND = re.compile(r"\s*\(and\)\s*", re.IGNORECASE)  # "C13-15 Alkane (and) Coco-Glucoside"
 _FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
 
@@ -438,7 +439,8 @@ class Matcher:
         return None
 
     def _split_run(self, match: Match, depth: int = 0) -> list[Match]:
-        words = match.item.raw.split()
+        # A bullet read as a full stop or dot with no space ("Dimethicone.Sodium") splits too.
+        words = _GLUED_BULLET.sub(" ", match.item.raw).split()
         weak = match.method == "fuzzy" and match.score < SPLIT_SCORE
         if (match.entry is not None and not weak) or len(words) < 2 or depth > 2:
             return [match]
