@@ -123,6 +123,22 @@ def resolve_format(fmt: str | None, output: Path | None, choices: list[str], pla
 
 REPORT_FORMATS = ["text", "json", "md", "html"]
 
+product_type_option = click.option(
+    "--product-type",
+    type=click.Choice([t.value for t in ProductType]),
+    default="auto",
+    show_default=True,
+    help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto reads it from the "
+    "label.",
+)
+avoid_option = click.option(
+    "--avoid",
+    default="",
+    metavar="NAME,...",
+    help="Ingredients or classes to call out first (e.g. 'silicones,lanolin'); added to "
+    "~/.config/milia-scan/avoid.txt.",
+)
+
 
 def output_options(func: F) -> F:
     """The options every single-report command shares."""
@@ -136,21 +152,8 @@ def output_options(func: F) -> F:
             is_flag=True,
             help="Open the written report in the browser (with --output).",
         ),
-        click.option(
-            "--product-type",
-            type=click.Choice([t.value for t in ProductType]),
-            default="auto",
-            show_default=True,
-            help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto "
-            "reads it from the label.",
-        ),
-        click.option(
-            "--avoid",
-            default="",
-            metavar="NAME,...",
-            help="Ingredients or classes to call out first (e.g. 'silicones,lanolin'); "
-            "added to ~/.config/milia-scan/avoid.txt.",
-        ),
+        product_type_option,
+        avoid_option,
     ]
     for option in reversed(options):
         func = option(func)

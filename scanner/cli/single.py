@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import click
-from milia_scan.assess.context import ProductType
 from milia_scan.cli.common import (
     REPORT_FORMATS,
     analysis_of,
+    avoid_option,
     db_option,
     emit,
     engine_option,
@@ -26,6 +26,7 @@ from milia_scan.cli.common import (
     note,
     output_option,
     output_options,
+    product_type_option,
     resolve_format,
     timeout_option,
     verbose,
@@ -260,19 +261,8 @@ def text(
 @verbose("Show tracebacks.")
 @format_option(["text", "json"], "text")
 @output_option("the routine")
-@click.option(
-    "--product-type",
-    type=click.Choice([t.value for t in ProductType]),
-    default="auto",
-    show_default=True,
-    help="Weigh every product as this type; auto reads each one's type from its label.",
-)
-@click.option(
-    "--avoid",
-    default="",
-    metavar="NAME,...",
-    help="Ingredients or classes to call out (added to ~/.config/milia-scan/avoid.txt).",
-)
+@product_type_option
+@avoid_option
 @engine_option
 @timeout_option
 @db_option
