@@ -1,7 +1,7 @@
 """`make bench`: per tier and per OCR engine, recognised recall/precision, silicone+occlusive
 recall, and seconds per image next to one plain single-threaded tesseract pass
-(`OMP_THREAD_LIMIT=1 tesseract IMAGE -`). Engines: tesseract, plus `auto` (tesseract with RapidOCR
-as fallback) when the rapidocr extra is installed; `--engines tesseract rapidocr auto` for all."""
+(`OMP_THREAD_LIMIT=1 tesseract IMAGE -`). Engines: tesseract, plus `auto` (PP-OCR with tesseract
+beside it) when PP-OCR is installed; `--engines tesseract ppocr auto` for all."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from milia_scan.errors import MiliaScanError
 from milia_scan.lexicon import load_lexicon
-from milia_scan.ocr.rapidocr import rapidocr_available
+from milia_scan.ocr import ppocr
 from milia_scan.options import ScanOptions
 from milia_scan.pipeline import matcher_for, scan_image
 
@@ -76,9 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--engines",
         nargs="*",
-        choices=["tesseract", "rapidocr", "auto"],
+        choices=["tesseract", "ppocr", "auto"],
         default=None,
-        help="OCR engines to score (default: tesseract, and auto when rapidocr is installed)",
+        help="OCR engines to score (default: tesseract, and auto when PP-OCR is installed)",
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.json")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every image")
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def accuracy(args: argparse.Namespace) -> dict[str, object]:
-    engines = args.engines or (["tesseract", "auto"] if rapidocr_available() else ["tesseract"])
+    engines = args.engines or (["tesseract", "auto"] if ppocr.available() else ["tesseract"])
     lexicon = load_lexicon()
     matcher = matcher_for(lexicon)
     rows = []
@@ -198,7 +198,7 @@ def accuracy(args: argparse.Namespace) -> dict[str, object]:
         "film-forming silicones and heavy occlusives; s/img: median seconds of a full scan; "
         "plain s: median of `OMP_THREAD_LIMIT=1 tesseract IMAGE -`; ratio: median per-image "
         "ratio of the two. Engines: auto (the default: PP-OCR, then tesseract on the list "
-        "block where an item is unrecognised, fused), rapidocr, tesseract."
+        "block where an item is unrecognised, fused), ppocr, tesseract."
     )
     return {
         "lexicon_version": lexicon.version,

@@ -11,10 +11,12 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 TESSERACT_TIMEOUT = 60.0  # seconds for one tesseract process
 TARGET_XHEIGHT = 22  # px; tesseract reads best with x-height around 20-30 px
 TESSERACT_LANG = "eng"
-# auto: PP-OCR (RapidOCR) first, tesseract on the list block where PP-OCR leaves an item
-# unrecognised, the two readings fused item by item.
-ENGINES = ("tesseract", "rapidocr", "auto")
+# auto: PP-OCR first, tesseract on the list block where PP-OCR leaves an item unrecognised,
+# the two readings fused item by item.
+ENGINES = ("tesseract", "ppocr", "auto")
 ENGINE = "auto"
+# Older names still accepted: PP-OCR was run through RapidOCR until 2026-12.
+ENGINE_ALIASES = {"rapidocr": "ppocr"}
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,13 @@ class ScanOptions:
             raise BadArgsError("the tesseract timeout must be positive")
         if not 8 <= self.target_xheight <= 80:
             raise BadArgsError("target_xheight must be between 8 and 80 pixels")
+        if self.engine in ENGINE_ALIASES:
+            object.__setattr__(self, "engine", ENGINE_ALIASES[self.engine])
         if self.engine not in ENGINES:
             raise BadArgsError(
                 f"unknown OCR engine '{self.engine}'; choose one of {', '.join(ENGINES)}"
             )
+
 
 # The image types `--annotate` writes, chosen by the file's extension.
 ANNOTATE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp")

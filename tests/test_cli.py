@@ -134,7 +134,7 @@ def test_missing_tesseract_names_the_package(monkeypatch: pytest.MonkeyPatch) ->
     assert auto_code == 0
     report = json.loads(auto_out)
     assert any("tesseract is not installed" in w for w in report["warnings"])
-    assert report["ingredients"] and all(i["engine"] == "rapidocr" for i in report["ingredients"])
+    assert report["ingredients"] and all(i["engine"] == "ppocr" for i in report["ingredients"])
 
 
 def test_engine_option(tmp_path: Path) -> None:
@@ -143,8 +143,8 @@ def test_engine_option(tmp_path: Path) -> None:
     sample = str(ROOT / "samples" / "flat" / "01-eye-cream.png")
     code, out, err = run("scan", sample, "--engine", "nope")
     assert code == ExitCode.bad_args
-    if importlib.util.find_spec("rapidocr") is None:
-        code, out, err = run("scan", sample, "--engine", "rapidocr")
-        assert code == ExitCode.missing_dependency and "milia-scan[rapidocr]" in err
+    if importlib.util.find_spec("onnxruntime") is None:
+        code, out, err = run("scan", sample, "--engine", "ppocr")
+        assert code == ExitCode.missing_dependency and "pip install" in err
     code, out, _ = run("scan", sample, "--engine", "tesseract", "--format", "json")
     assert code == 0 and json.loads(out)["ocr"]["engine"] == "tesseract"

@@ -1,4 +1,4 @@
-"""OCR engines: choosing one, the optional RapidOCR extra, and readings chosen by evidence."""
+"""OCR engines: choosing one, PP-OCR missing, and readings chosen by evidence."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from milia_scan.errors import BadArgsError, MissingDependencyError
 from milia_scan.image.load import load_image
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import OcrResult, OcrWord, PreparedImage
-from milia_scan.ocr import rapidocr as rapidocr_engine
+from milia_scan.ocr import lines as ppocr_lines
+from milia_scan.ocr import ppocr
 from milia_scan.ocr.engine import (
     TesseractEngine,
     engine_for,
@@ -60,28 +61,29 @@ def prepared() -> PreparedImage:
 
 
 def test_the_default_engine_is_ppocr_with_tesseract_beside_it() -> None:
-    assert isinstance(engine_for(ScanOptions()), rapidocr_engine.RapidOcrEngine)
+    assert isinstance(engine_for(ScanOptions()), ppocr.PpOcrEngine)
     assert isinstance(fallback_engine_for(ScanOptions()), TesseractEngine)
     assert fallback_engine_for(ScanOptions(engine="tesseract")) is None
-    assert fallback_engine_for(ScanOptions(engine="rapidocr")) is None
+    assert fallback_engine_for(ScanOptions(engine="ppocr")) is None
 
 
-def test_an_unknown_engine_is_a_usage_error() -> None:
-    with pytest.raises(BadArgsError, match="tesseract, rapidocr, auto"):
+def test_an_unknown_engine_is_a_usage_error_and_the_old_name_still_works() -> None:
+    with pytest.raises(BadArgsError, match="tesseract, ppocr, auto"):
         ScanOptions(engine="paddle")
+    assert ScanOptions(engine="rapidocr").engine == "ppocr"
 
 
-def test_without_rapidocr_auto_reads_with_tesseract_and_rapidocr_says_how_to_install(
+def test_without_ppocr_auto_reads_with_tesseract_and_ppocr_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     real = importlib.util.find_spec
     monkeypatch.setattr(
         importlib.util,
         "find_spec",
-        lambda name, *a: None if name in ("rapidocr", "onnxruntime") else real(name, *a),
+        lambda name, *a: None if name == "onnxruntime" else real(name, *a),
     )
     with pytest.raises(MissingDependencyError, match=r"pip install --force-reinstall milia-scan"):
-        engine_for(ScanOptions(engine="rapidocr"))
+        engine_for(ScanOptions(engine="ppocr"))
     auto = ScanOptions(engine="auto")
     assert isinstance(engine_for(auto), TesseractEngine)
     assert fallback_engine_for(auto) is None
@@ -89,21 +91,21 @@ def test_without_rapidocr_auto_reads_with_tesseract_and_rapidocr_says_how_to_ins
     assert warning is not None and "only tesseract read this photo" in warning
 
 
-def test_rapidocr_lines_become_words_lines_and_paragraphs() -> None:
+def test_ppocr_lines_become_words_lines_and_paragraphs() -> None:
     boxes = [
         [[10, 110], [300, 110], [300, 140], [10, 140]],
         [[10, 10], [200, 10], [200, 40], [10, 40]],
         [[10, 45], [250, 45], [250, 75], [10, 75]],
     ]
     texts = ["Directions: apply daily.", "Ingredients:Aqua,", "Glycerin,Squalane."]
-    result = rapidocr_engine.lines_to_result(boxes, texts, [0.9, 0.99, 0.95])
-    assert result.engine == "rapidocr"
+    result = ppocr_lines.lines_to_result(boxes, texts, [0.9, 0.99, 0.95])
+    assert result.engine == "ppocr"
     assert result.text == "Ingredients: Aqua,\nGlycerin, Squalane.\n\nDirections: apply daily."
     first = result.words[0]
     assert first.text == "Ingredients:" and first.conf == 99.0
     x, y, w, h = first.box
     assert x == 10 and y == 10 and h == 30 and 0 < w < 190
-    assert rapidocr_engine.lines_to_result(None, None, None).words == ()
+    assert ppocr_lines.lines_to_result(None, None, None).words == ()
 
 
 def test_a_good_first_reading_is_the_only_pass(
@@ -153,12 +155,12 @@ def test_a_replayed_reading_needs_one_pass(lexicon: Lexicon) -> None:
 
 
 @pytest.mark.tesseract
-@pytest.mark.skipif(not rapidocr_engine.rapidocr_available(), reason="rapidocr extra not installed")
-def test_rapidocr_reads_a_sample(lexicon: Lexicon) -> None:
+@pytest.mark.skipif(not ppocr.available(), reason="PP-OCR not installed")
+def test_ppocr_reads_a_sample(lexicon: Lexicon) -> None:
     report = scan_image(
-        SAMPLES / "phone" / "02-night-balm.jpg", ScanOptions(engine="rapidocr"), lexicon=lexicon
+        SAMPLES / "phone" / "02-night-balm.jpg", ScanOptions(engine="ppocr"), lexicon=lexicon
     )
-    assert report.ocr_engine == "rapidocr"
+    assert report.ocr_engine == "ppocr"
     names = {m.name for m in report.matches}
     assert {"Petrolatum", "Mineral Oil", "Squalane"} <= names
 
@@ -231,7 +233,7 @@ def test_auto_asks_the_second_engine_about_a_good_reading_with_an_unknown_item(
     assert reading.engines == ("fake", "backup")
 
 
-def test_rapidocr_lines_in_two_columns_read_one_column_after_the_other() -> None:
+def test_ppocr_lines_in_two_columns_read_one_column_after_the_other() -> None:
     def box(x: int, y: int, w: int) -> list[list[int]]:
         return [[x, y], [x + w, y], [x + w, y + 20], [x, y + 20]]
 
@@ -245,7 +247,7 @@ def test_rapidocr_lines_in_two_columns_read_one_column_after_the_other() -> None
         (box(260, 100, 200), "Limonene."),
         (box(10, 140, 500), "Directions: apply daily to clean skin."),
     ]
-    result = rapidocr_engine.lines_to_result(
+    result = ppocr_lines.lines_to_result(
         [b for b, _ in lines], [t for _, t in lines], [0.9] * len(lines)
     )
     assert result.text.split("\n\n") == [
@@ -256,6 +258,6 @@ def test_rapidocr_lines_in_two_columns_read_one_column_after_the_other() -> None
     ]
     # One column of lines of different lengths is not cut into two.
     single = [(box(10, 30 * n, 150 + 60 * (n % 3)), f"line {n}") for n in range(8)]
-    one = rapidocr_engine.lines_to_result([b for b, _ in single], [t for _, t in single], [0.9] * 8)
+    one = ppocr_lines.lines_to_result([b for b, _ in single], [t for _, t in single], [0.9] * 8)
     assert [w.text for w in one.words][::2] == ["line"] * 8
     assert len({w.block for w in one.words}) == 1

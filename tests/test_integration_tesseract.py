@@ -62,8 +62,8 @@ def test_scan_cli_json_on_a_sample_photo() -> None:
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["source"] == str(image)
-    assert report["ocr"]["engine"].startswith("rapidocr") and report["ocr"]["confidence"] > 50
-    assert all(i["engine"] in ("rapidocr", "tesseract") for i in report["ingredients"])
+    assert report["ocr"]["engine"].startswith("ppocr") and report["ocr"]["confidence"] > 50
+    assert all(i["engine"] in ("ppocr", "tesseract") for i in report["ingredients"])
     assert "Petrolatum" in report["ocr"]["text"]
     assert report["milia_risk"]["level"] == "high"
     assert report["milia_risk"]["drivers"][0]["category"] == "heavy_occlusive"

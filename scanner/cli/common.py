@@ -128,8 +128,7 @@ product_type_option = click.option(
     type=click.Choice([t.value for t in ProductType]),
     default="auto",
     show_default=True,
-    help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto reads it from the "
-    "label.",
+    help="Weigh as an eye-area, balm, leave-on or rinse-off product; auto reads it from the label.",
 )
 avoid_option = click.option(
     "--avoid",
@@ -162,12 +161,12 @@ def output_options(func: F) -> F:
 
 engine_option = click.option(
     "--engine",
-    type=click.Choice(["tesseract", "rapidocr", "auto"]),
+    type=click.Choice(["auto", "ppocr", "tesseract", "rapidocr"]),
     default="auto",
     show_default=True,
-    help="OCR engine: 'auto' reads with PP-OCR (RapidOCR) and lets tesseract read the list "
-    "again where PP-OCR leaves an ingredient unrecognised, keeping the better reading of "
-    "each item; 'rapidocr' or 'tesseract' alone.",
+    help="OCR engine: 'auto' reads with PP-OCR and lets tesseract read the list again where "
+    "PP-OCR leaves an ingredient unrecognised, keeping the better reading of each item; "
+    "'ppocr' or 'tesseract' alone ('rapidocr' is the old name of 'ppocr').",
 )
 timeout_option = click.option(
     "--timeout",

@@ -46,9 +46,9 @@ MAX_GAP = 2  # lines that are not listy a run of list lines may cross
 
 
 # A line whose mean word confidence is below this is a doubtful reading. The engines' scales
-# differ: RapidOCR's recognition scores run higher (sharp real photos 83-97, a low-resolution
+# differ: PP-OCR's recognition scores run higher (sharp real photos 83-97, a low-resolution
 # one 56-98) than tesseract's word confidences.
-LOW_LINE_CONFIDENCE = {"tesseract": 60.0, "rapidocr": 75.0}
+LOW_LINE_CONFIDENCE = {"tesseract": 60.0, "ppocr": 75.0}
 DEFAULT_LOW_LINE_CONFIDENCE = 60.0
 
 

