@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from milia_scan.errors import BadArgsError
@@ -30,6 +31,9 @@ class ScanOptions:
     orient: bool = True  # turn sideways / upside-down photos upright and level small skew
     dewarp: bool = True  # unroll labels wrapped round a bottle
     retry: bool = True  # read a poor first reading again another way (costs extra passes)
+    # the second engine (tesseract under 'auto') reads beside the first, on another core, from
+    # the start: a single scan on a machine with cores to spare; batch workers use one each
+    parallel: bool = False
     # seconds one scan may take (0: no limit); None: 10 s per megapixel, at least 30 s
     # (milia_scan.budget)
     timeout: float | None = None
@@ -53,3 +57,15 @@ class ScanOptions:
 
 # The image types `--annotate` writes, chosen by the file's extension.
 ANNOTATE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".bmp")
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system tells)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
+
+
+def spare_cores() -> bool:
+    """Whether a single scan has a second core for its second engine."""
+    return usable_cores() > 1

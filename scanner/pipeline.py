@@ -165,6 +165,8 @@ def _read(
     timings["ocr"] = time.perf_counter() - start
     if reading.retry_seconds:
         timings["ocr_retry"] = reading.retry_seconds
+    for name, result in reading.passes:  # every reading, with its engine's own time
+        timings[f"{result.engine} {name}" if name != result.engine else name] = result.seconds
     start = time.perf_counter()
     ingredients = reading.ingredients
     if ingredients is None:  # raises: no list found, with the reason

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
-from milia_scan.errors import BadArgsError, MissingDependencyError
+from milia_scan.errors import BadArgsError, MissingDependencyError, OcrError
 from milia_scan.image.load import load_image
 from milia_scan.lexicon import Lexicon
 from milia_scan.models import OcrResult, OcrWord, PreparedImage
@@ -261,3 +262,97 @@ def test_ppocr_lines_in_two_columns_read_one_column_after_the_other() -> None:
     one = ppocr_lines.lines_to_result([b for b, _ in single], [t for _, t in single], [0.9] * 8)
     assert [w.text for w in one.words][::2] == ["line"] * 8
     assert len({w.block for w in one.words}) == 1
+
+
+class Started(Scripted):
+    """A second engine that can start reading beside the first (as tesseract does)."""
+
+    def __init__(self, name: str, *results: OcrResult) -> None:
+        super().__init__(name, *results)
+        self.events: list[str] = []
+
+    def start(self, image: PreparedImage) -> Any:
+        engine = self
+        engine.events.append("start")
+
+        class Running:
+            def result(self) -> OcrResult:
+                engine.events.append("result")
+                return engine.read(image)
+
+            def stop(self) -> None:
+                engine.events.append("stop")
+
+        return Running()
+
+
+def test_with_a_core_to_spare_the_second_engine_reads_from_the_start(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    parallel = ScanOptions(parallel=True)
+    complete = replace(
+        _words("Ingredients: Aqua, Glycerin, Dimethicone,\nPetrolatum, Squalane, Lanolin."),
+        engine="backup",
+    )
+    # The first reading leaves an item unknown: the second engine's reading, started with
+    # the first, is waited for and fused; every pass is recorded with its engine.
+    fallback = Started("backup", complete)
+    reading = read_label(
+        image,
+        prepared,
+        Scripted("fake", MOSTLY),
+        lambda r: evidence_for(r, matcher),
+        parallel,
+        fallback,
+    )
+    assert fallback.events == ["start", "result", "stop"]
+    assert fallback.seen == [prepared]  # the whole image, not a block cut from it
+    assert reading.ingredients is not None
+    assert {i.raw: i.engine for i in reading.ingredients.items}["Lanolin"] == "backup"
+    assert [name for name, _ in reading.passes] == ["first", "backup"]
+    # A complete first reading needs no help: the second engine is stopped unread.
+    fallback = Started("backup", complete)
+    reading = read_label(
+        image,
+        prepared,
+        Scripted("fake", GOOD),
+        lambda r: evidence_for(r, matcher),
+        parallel,
+        fallback,
+    )
+    assert fallback.events == ["start", "stop"] and not fallback.seen
+    # Without a core to spare it reads only when needed, and only the list block.
+    fallback = Started("backup", complete)
+    read_label(
+        image,
+        prepared,
+        Scripted("fake", MOSTLY),
+        lambda r: evidence_for(r, matcher),
+        ScanOptions(),
+        fallback,
+    )
+    assert fallback.events == [] and fallback.seen and fallback.seen[0] is not prepared
+
+
+def test_a_stopped_scan_stops_the_reading_beside_it(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    class Broken(Scripted):
+        def read(self, image: PreparedImage) -> OcrResult:
+            raise OcrError("the first engine failed")
+
+    fallback = Started("backup", GOOD)
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    with pytest.raises(OcrError):
+        read_label(
+            image,
+            prepared,
+            Broken("fake"),
+            lambda r: evidence_for(r, matcher),
+            ScanOptions(parallel=True),
+            fallback,
+        )
+    assert fallback.events == ["start", "stop"]

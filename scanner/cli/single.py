@@ -34,7 +34,7 @@ from milia_scan.cli.common import (
 )
 from milia_scan.cli.jobs import open_results
 from milia_scan.errors import BadArgsError, InputFileError, OutputError
-from milia_scan.options import ANNOTATE_SUFFIXES, ScanOptions
+from milia_scan.options import ANNOTATE_SUFFIXES, ScanOptions, spare_cores
 from milia_scan.output.console import PipeConsole
 from rich.table import Table
 
@@ -117,7 +117,7 @@ def scan(
         )
     if annotate is not None and not one:
         raise BadArgsError("--annotate takes one photo (or --merge, which annotates the first)")
-    options = ScanOptions(engine=engine, timeout=timeout)
+    options = ScanOptions(engine=engine, timeout=timeout, parallel=spare_cores())
     if not one:
         _scan_each(
             images, fmt, output, open_it, analysis_of(product_type, avoid, None, False), options
@@ -286,7 +286,7 @@ def routine(
 
     fmt = resolve_format(fmt, output, ["text", "json"], "text")
     analysis = analysis_of(product_type, avoid, None, False)
-    options = ScanOptions(engine=engine, timeout=timeout)
+    options = ScanOptions(engine=engine, timeout=timeout, parallel=spare_cores())
     items = []
     store = open_results(db) if stored and db.exists() else None
     try:

@@ -226,6 +226,11 @@ class Matcher:
         self._main = _Tier(keys, [id(h[0]) for h in hits], hits.__getitem__)
         self._vocabulary: _Tier | None = None
 
+    def prepare(self) -> None:
+        """Index the CosIng vocabulary now rather than on the first name the curated lexicon
+        cannot match (a scan that may need it builds it while the photo is read)."""
+        self._vocabulary_tier()
+
     def _vocabulary_tier(self) -> _Tier | None:
         vocabulary = self.lexicon.vocabulary
         if vocabulary is None:

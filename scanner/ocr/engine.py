@@ -42,6 +42,37 @@ class OcrEngine(Protocol):
     def read(self, image: PreparedImage) -> OcrResult: ...
 
 
+class PendingReading(Protocol):
+    """A reading under way: `result()` waits for it, `stop()` ends it unread."""
+
+    def result(self) -> OcrResult: ...
+
+    def stop(self) -> None: ...
+
+
+class _ReadWhenAsked:
+    """The reading of an engine that cannot run beside another: made when asked for."""
+
+    def __init__(self, engine: OcrEngine, image: PreparedImage) -> None:
+        self.engine, self.image = engine, image
+
+    def result(self) -> OcrResult:
+        return self.engine.read(self.image)
+
+    def stop(self) -> None:
+        pass
+
+
+def start_reading(engine: OcrEngine, image: PreparedImage) -> PendingReading:
+    """Start `engine` reading `image` beside the caller where it can (tesseract runs as a
+    process of its own); otherwise the reading is made when its result is asked for."""
+    start = getattr(engine, "start", None)
+    if start is None:
+        return _ReadWhenAsked(engine, image)
+    pending: PendingReading = start(image)
+    return pending
+
+
 def parse_tsv(tsv: str, engine: str = "tesseract", seconds: float = 0.0) -> OcrResult:
     """Parse tesseract's TSV (image_to_data) into words in reading order: two columns side by
     side, which tesseract often reads straight across, one after the other
@@ -98,16 +129,34 @@ class TesseractEngine:
         return SINGLE_COLUMN_PSM if count_columns(image.gray) == 1 else MULTI_COLUMN_PSM
 
     def read(self, image: PreparedImage) -> OcrResult:
-        start = time.perf_counter()
-        tsv = tesseract.run_tsv(
+        return self.start(image).result()
+
+    def start(self, image: PreparedImage) -> TesseractReading:
+        """A tesseract process reading the image, running beside the caller until asked for
+        its result."""
+        started = time.perf_counter()
+        running = tesseract.Pass(
             image.gray,
             lang=self.options.lang,
             psm=self.psm_for(image),
             timeout=self.options.tesseract_timeout,
         )
-        result = parse_tsv(tsv, self.name)
-        words = with_bullets(result.words, image.gray)
-        return OcrResult(self.name, words, time.perf_counter() - start)
+        return TesseractReading(self.name, running, image.gray, started)
+
+
+class TesseractReading:
+    """One tesseract reading under way (`TesseractEngine.start`)."""
+
+    def __init__(self, name: str, running: tesseract.Pass, gray: np.ndarray, started: float):
+        self.name, self.running, self.gray, self.started = name, running, gray, started
+
+    def result(self) -> OcrResult:
+        result = parse_tsv(self.running.tsv(), self.name)
+        words = with_bullets(result.words, self.gray)
+        return OcrResult(self.name, words, time.perf_counter() - self.started)
+
+    def stop(self) -> None:
+        self.running.stop()
 
 
 def engine_for(options: ScanOptions | None = None) -> OcrEngine:

@@ -16,7 +16,10 @@ poor, and the best by evidence (recognised names, then confidence) wins:
 5. the second engine (tesseract under `--engine auto`, the default, whose first engine is
    PP-OCR), whenever the best reading so far leaves any item unrecognised: it reads only the
    ingredient block the first found (or the whole image when none was found), and the two
-   readings are fused item by item (`milia_scan.ocr.fuse`).
+   readings are fused item by item (`milia_scan.ocr.fuse`). With `ScanOptions.parallel` (a
+   single scan with a core to spare) it instead reads the whole image from the start, beside
+   the first engine, and is stopped unread when the first reading needs no help: it then costs
+   no time of its own.
 
 Every reading's items are mapped onto the photo (`on_photo`) before they are compared or
 fused, since each may come from a differently prepared image.
@@ -43,7 +46,14 @@ from milia_scan.models import (
     union_box,
 )
 from milia_scan.ocr import tesseract
-from milia_scan.ocr.engine import MULTI_COLUMN_PSM, SINGLE_COLUMN_PSM, OcrEngine, TesseractEngine
+from milia_scan.ocr.engine import (
+    MULTI_COLUMN_PSM,
+    SINGLE_COLUMN_PSM,
+    OcrEngine,
+    PendingReading,
+    TesseractEngine,
+    start_reading,
+)
 from milia_scan.ocr.fuse import fuse
 from milia_scan.options import ScanOptions
 
@@ -180,6 +190,8 @@ class Reading:
     # The list with boxes on the photo: the chosen reading's, or the fused one.
     ingredients: IngredientList | None = None
     engines: tuple[str, ...] = ()
+    # Every reading made, in order, by what was tried: "first", "invert", "tesseract", ...
+    passes: tuple[tuple[str, OcrResult], ...] = ()
 
 
 def _clearly_no_list(reading: Reading) -> bool:
@@ -200,16 +212,39 @@ def read_label(
     options: ScanOptions | None = None,
     fallback: OcrEngine | None = None,
 ) -> Reading:
-    """Read the prepared image; read it again other ways only while the reading is poor."""
+    """Read the prepared image; read it again other ways only while the reading is poor.
+
+    With `options.parallel` the second engine starts reading the whole prepared image beside
+    the first, on another core, and is stopped unread when the first reading needs no help."""
     options = options or ScanOptions()
+    ahead = None
+    if fallback is not None and options.parallel and options.retry:
+        ahead = start_reading(fallback, prepared)
+    try:
+        return _read_label(image, prepared, engine, judge, options, fallback, ahead)
+    finally:
+        if ahead is not None:
+            ahead.stop()
+
+
+def _read_label(
+    image: LoadedImage,
+    prepared: PreparedImage,
+    engine: OcrEngine,
+    judge: Judge,
+    options: ScanOptions,
+    fallback: OcrEngine | None,
+    ahead: PendingReading | None,
+) -> Reading:
     first = engine.read(prepared)
-    best = Reading(first, prepared, judge(first), ("first",))
+    best = Reading(first, prepared, judge(first), ("first",), passes=(("first", first),))
     if not options.retry or _clearly_no_list(best):
         return _finish(best, image)
     if best.evidence.good and (fallback is None or best.evidence.complete):
         return _finish(best, image)
     start = time.perf_counter()
     tried = ["first"]
+    done: list[tuple[str, OcrResult]] = [("first", first)]
     passes = 1
 
     def attempt(name: str, candidate: PreparedImage, reader: OcrEngine) -> None:
@@ -218,6 +253,7 @@ def read_label(
         if reader is engine:
             passes += 1
         ocr = reader.read(candidate)
+        done.append((name, ocr))
         evidence = judge(ocr)
         if evidence.rank > best.evidence.rank:
             best = Reading(ocr, candidate, evidence, ())
@@ -248,15 +284,30 @@ def read_label(
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
     if fallback is not None and not best.evidence.complete:
-        block = list_block(best)
-        region = crop_prepared(best.prepared, block) if block else best.prepared
+        if ahead is not None:  # it has been reading the whole image all along
+            region, second = prepared, ahead.result()
+        else:  # the list block alone
+            block = list_block(best)
+            region = crop_prepared(best.prepared, block) if block else best.prepared
+            second = fallback.read(region)
         tried.append(fallback.name)
-        second = fallback.read(region)
+        done.append((fallback.name, second))
         evidence = judge(second)
-        result = replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start)
+        result = replace(
+            best,
+            tried=tuple(tried),
+            retry_seconds=time.perf_counter() - start,
+            passes=tuple(done),
+        )
         return _fused(result, Reading(second, region, evidence, ()), image, judge)
     return _finish(
-        replace(best, tried=tuple(tried), retry_seconds=time.perf_counter() - start), image
+        replace(
+            best,
+            tried=tuple(tried),
+            retry_seconds=time.perf_counter() - start,
+            passes=tuple(done),
+        ),
+        image,
     )
 
 
@@ -274,7 +325,12 @@ def _fused(first: Reading, second: Reading, image: LoadedImage, judge: Judge) ->
     if second.evidence.ingredients is None:
         return _finish(first, image)
     if first.evidence.ingredients is None:
-        return replace(_finish(second, image), tried=first.tried, retry_seconds=first.retry_seconds)
+        return replace(
+            _finish(second, image),
+            tried=first.tried,
+            retry_seconds=first.retry_seconds,
+            passes=first.passes,
+        )
     items = fuse(
         _photo_matches(first.evidence, first.prepared, image),
         _photo_matches(second.evidence, second.prepared, image),
