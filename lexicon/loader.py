@@ -395,11 +395,22 @@ def user_data_dir() -> Path:
 
 @lru_cache(maxsize=4)
 def _cached(data_dir: Path, user_dir: Path, user_stamp: tuple[int, int]) -> Lexicon:
-    return load_lexicon_from(data_dir, user_dir)
+    from milia_scan.lexicon.cache import load_cached
+    from milia_scan.locations import cache_dir
+
+    user_file = user_dir / USER_FILE
+    return load_cached(
+        data_dir,
+        user_file if user_stamp != (0, 0) else None,
+        lambda: load_lexicon_from(data_dir, user_dir),
+        cache_dir(),
+    )
 
 
 def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
-    """The lexicon with the user's imports, loaded once per process (again if they change)."""
+    """The lexicon with the user's imports, loaded once per process (again if they change),
+    from the cache of a previous process when nothing it was made from has changed
+    (`milia_scan.lexicon.cache`)."""
     user_dir = user_data_dir()
     try:
         stat = (user_dir / USER_FILE).stat()

@@ -18,6 +18,13 @@ def data_dir() -> Path:
     return Path(explicit) if explicit else Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """Files milia-scan can rebuild (the parsed lexicon): $MILIA_SCAN_CACHE_DIR, else the user
+    cache folder (~/.cache/milia-scan on Linux)."""
+    explicit = os.environ.get("MILIA_SCAN_CACHE_DIR")
+    return Path(explicit) if explicit else Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def config_dir() -> Path:
     """The avoid list: the user config folder (~/.config/milia-scan on Linux)."""
     return Path(platformdirs.user_config_dir(APP, appauthor=False))

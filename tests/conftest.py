@@ -27,4 +27,5 @@ def _isolated_user_lexicon(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["MILIA_SCAN_DATA_DIR"] = str(tmp_path_factory.mktemp("user-data"))
+    os.environ["MILIA_SCAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     os.environ.pop("MILIA_SCAN_DB", None)  # the default database lies in that folder
