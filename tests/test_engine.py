@@ -264,6 +264,37 @@ def test_ppocr_lines_in_two_columns_read_one_column_after_the_other() -> None:
     assert len({w.block for w in one.words}) == 1
 
 
+def test_ppocr_lines_beside_a_narrow_column_of_other_text_are_read_apart_from_it() -> None:
+    """A sidebar (an address) at the right edge, and page numbers set close in the left margin,
+    each interleaved row by row with a list: the list is read whole, then the other text."""
+
+    def box(x: int, y: int, w: int, h: int = 20) -> list[list[int]]:
+        return [[x, y], [x + w, y], [x + w, y + h], [x, y + h]]
+
+    lines = [
+        (box(100, 10, 900), "Ingredients: Aqua, Glycerin, Helianthus"),
+        (box(1040, 20, 120), "Titular: NSO"),
+        (box(100, 40, 900), "Annuus Seed Oil, Sweet Almond"),
+        (box(70, 62, 24), "8"),
+        (box(1040, 50, 120), "Torre E,"),
+        (box(100, 70, 900), "Protein, Dimethicone, Petrolatum,"),
+        (box(1040, 80, 120), "Piso 3"),
+        (box(70, 92, 24), "4"),
+        (box(100, 100, 600), "Tocopherol."),
+        (box(70, 122, 24), "5"),
+        (box(100, 130, 600), "May contain: CI 77491."),
+    ]
+    result = ppocr_lines.lines_to_result(
+        [b for b, _ in lines], [t for _, t in lines], [0.9] * len(lines)
+    )
+    assert result.text.split("\n\n") == [
+        "8\n4\n5",
+        "Ingredients: Aqua, Glycerin, Helianthus\nAnnuus Seed Oil, Sweet Almond\n"
+        "Protein, Dimethicone, Petrolatum,\nTocopherol.\nMay contain: CI 77491.",
+        "Titular: NSO\nTorre E,\nPiso 3",
+    ]
+
+
 class Started(Scripted):
     """A second engine that can start reading beside the first (as tesseract does)."""
 

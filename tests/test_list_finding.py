@@ -232,6 +232,17 @@ def test_may_contain_items_in_other_languages(support) -> None:  # type: ignore[
     ]
 
 
+def test_a_single_may_contain_item_after_the_full_stop_stays_in_the_list(support) -> None:  # type: ignore[no-untyped-def]
+    # "Puede contener: Citric Acid." reads like a short sentence, but the marker says it is not.
+    text = "INGREDIENTES: Aqua, Seed Oil. PUEDE CONTENER: CITRIC ACID. MODO DE USO: Aplique."
+    items = extract_from_text(text, support).items
+    assert [(i.raw, i.may_contain) for i in items] == [
+        ("Aqua", False),
+        ("Seed Oil", False),
+        ("CITRIC ACID", True),
+    ]
+
+
 def test_a_list_printed_only_in_cyrillic_says_so(support) -> None:  # type: ignore[no-untyped-def]
     text = "Состав: вода, глицерин, минеральное масло, ланолин, отдушка."
     with pytest.raises(NoIngredientListError, match="another script"):

@@ -104,7 +104,10 @@ def _is_stop(tokens: list[Token], i: int) -> bool:
 
 
 def _looks_like_sentence(tokens: list[Token], i: int) -> bool:
-    """After a full stop: does the text from i run as a sentence (4+ words, no separator)?"""
+    """After a full stop: does the text from i run as a sentence (4+ words, no separator)?
+    A "May contain" marker starts no sentence ("Seed Oil. Puede contener: Citric Acid.")."""
+    if MAY_CONTAIN.match(" ".join(tok.text for tok in tokens[i : i + 4])):
+        return False
     words = 0
     for tok in tokens[i : i + 12]:
         words += 1

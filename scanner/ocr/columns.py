@@ -166,6 +166,30 @@ def reading_order(
     ]
 
 
+def nested_reading_order(
+    items: Sequence[T],
+    box: Callable[[T], Box],
+    find: Callable[[list[T]], float | None],
+    depth: int = 2,
+) -> list[list[list[T]]]:
+    """As `reading_order`, with each column searched again for a gutter of its own (`find`),
+    `depth` levels deep: a list may have a narrow column of other text beside it (an address,
+    page numbers in a margin) as well as a second column of list."""
+    items = list(items)
+    x = find(items) if depth > 0 else None
+    if x is None:
+        return [rows(items, box)]
+    out: list[list[list[T]]] = []
+    for region in _regions(items, box, x):
+        for name, block in _columns(region, box, x):
+            if name == "across":
+                out.append(block)
+            else:
+                inner = [item for row in block for item in row]
+                out += nested_reading_order(inner, box, find, depth - 1)
+    return out
+
+
 Words = tuple[OcrWord, ...]
 
 

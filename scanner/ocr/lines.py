@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from milia_scan.models import OcrResult, OcrWord
-from milia_scan.ocr.columns import overlap, reading_order
+from milia_scan.ocr.columns import nested_reading_order, overlap
 
 PARAGRAPH_GAP = 0.9  # a vertical gap above this many line heights starts a new paragraph
 
@@ -65,12 +65,10 @@ def gutter(lines: list[Line]) -> float | None:
     need the stricter `milia_scan.ocr.columns.gutter`.)"""
     if len(lines) < 2 * MIN_SIDE_BY_SIDE:
         return None
-    left_edge = min(ln[0][0] for ln in lines)
-    right_edge = max(ln[0][0] + ln[0][2] for ln in lines)
-    step = max(2.0, float(np.median([ln[0][3] for ln in lines])) / 2)
     best: tuple[int, float] | None = None
-    x = left_edge + 0.2 * (right_edge - left_edge)
-    while x < left_edge + 0.8 * (right_edge - left_edge):
+    # A gutter starts where a line ends: every line's right end is tried, at the edges too (a
+    # gutter may be narrower than a line is high: numbers set close in a margin beside a list).
+    for x in sorted({ln[0][0] + ln[0][2] + 0.5 for ln in lines}):
         left = [ln[0] for ln in lines if ln[0][0] + ln[0][2] <= x]
         right = [ln[0] for ln in lines if ln[0][0] >= x]
         pairs = [a for a in left if any(overlap(a, b) for b in right)]
@@ -82,14 +80,14 @@ def gutter(lines: list[Line]) -> float | None:
             spanning = sum(1 for b in near if b[0] < x < b[0] + b[2])
             if spanning <= MAX_SPANNING * len(near) and (best is None or len(pairs) > best[0]):
                 best = (len(pairs), x)
-        x += step
     return best[1] if best else None
 
 
 def _reading_order(lines: list[Line]) -> list[list[list[Line]]]:
-    """Blocks of rows in reading order: two columns side by side are read one after the other
-    (the left column down, then the right), lines across both stay where they are."""
-    return reading_order(lines, _line_box, gutter(lines))
+    """Blocks of rows in reading order: columns side by side are read one after the other
+    (the left column down, then the right, each split again where it has a gutter of its
+    own), lines across both stay where they are."""
+    return nested_reading_order(lines, _line_box, gutter)
 
 
 def lines_to_result(

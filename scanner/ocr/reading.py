@@ -283,6 +283,9 @@ def _read_label(
     if poor() and reshaped:
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
+    if ahead is not None and best.prepared is not prepared:
+        ahead.stop()  # it reads the image as first prepared, which another reading beat
+        ahead = None
     if fallback is not None and not best.evidence.complete:
         if ahead is not None:  # it has been reading the whole image all along
             region, second = prepared, ahead.result()
