@@ -33,9 +33,9 @@ def test_lines_are_found_in_the_probability_map_and_grown_by_a_margin() -> None:
     prob[60:72, 40:190] = 0.8  # another
     prob[90:92, 5:7] = 0.9  # a speck: too small
     prob[45:50, 150:160] = 0.3  # faint: above the pixel threshold, below the box threshold
-    quads = ppocr.lines_in(prob, 400, 200)  # the image is twice the map's size
-    assert len(quads) == 2
-    first, second = quads  # top to bottom
+    regions = ppocr.lines_in(prob, 400, 200)  # the image is twice the map's size
+    assert len(regions) == 2 and all(r.bow is None for r in regions)  # straight lines
+    first, second = (r.quad for r in regions)  # top to bottom
     x0, y0 = first.min(axis=0)
     x1, y1 = first.max(axis=0)
     # 100x10 in the map -> 200x20 in the image, grown on every side
@@ -43,6 +43,31 @@ def test_lines_are_found_in_the_probability_map_and_grown_by_a_margin() -> None:
     assert x1 - x0 < 240 and y1 - y0 < 50  # margin: area * 1.4 / perimeter, ~6 map px
     assert tuple(first[0]) == (x0, y0)  # top-left first, clockwise
     assert second.min(axis=0)[1] > y1 - 10
+
+
+def _bowed_band(prob: np.ndarray, top: int, rise: int, thick: int, value: float) -> None:
+    width = prob.shape[1]
+    for x in range(20, width - 20):
+        middle = top + rise * ((x - width / 2) / (width / 2)) ** 2
+        prob[int(middle - thick / 2) : int(middle + thick / 2), x] = value
+
+
+def test_a_line_bowed_across_a_curved_label_is_kept_and_unbent() -> None:
+    # Two lines bowed like print round a bottle: each fills little of its rectangle.
+    prob = np.zeros((200, 600), np.float32)
+    _bowed_band(prob, 40, 30, 8, 0.9)
+    _bowed_band(prob, 120, 30, 8, 0.9)
+    regions = ppocr.lines_in(prob, 600, 200)
+    assert len(regions) == 2 and all(r.bow is not None for r in regions)
+    bow = regions[0].bow
+    assert bow is not None and 10 < bow.height < 30  # a strip as tall as the line, not the bow
+    # Cut out along the curve, the line is a straight dark strip in the middle.
+    gray = np.where(prob > 0.5, 0, 255).astype(np.uint8)
+    strip = ppocr.cut_out(gray, regions[0])
+    assert strip.shape[0] == round(bow.height)
+    middle = strip[strip.shape[0] // 2, 40:-40]
+    assert middle.mean() < 30  # on the print all along
+    assert strip[0, 40:-40].mean() > 200 and strip[-1, 40:-40].mean() > 200  # clear above, below
 
 
 def test_detection_input_is_a_multiple_of_32_within_limits() -> None:
@@ -56,7 +81,7 @@ def test_a_line_is_cut_out_straight_and_a_tall_one_turned() -> None:
     gray = np.full((100, 100), 255, np.uint8)
     cv2.rectangle(gray, (10, 40), (89, 49), 0, -1)
     quad = np.array([[10, 40], [90, 40], [90, 50], [10, 50]], np.float32)
-    line = ppocr.cut_out(gray, quad)
+    line = ppocr.cut_out(gray, ppocr.Region(quad))
     assert line.shape == (10, 80) and line.mean() < 10
     tall = np.array([[40, 10], [50, 10], [50, 90], [40, 90]], np.float32)
     assert ppocr.cut_out(gray, tall).shape == (10, 80)

