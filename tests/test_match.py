@@ -78,12 +78,21 @@ GARBLED = [
     ("Retin0l", "Retinol"),
     ("Phenoxyethano1", "Phenoxyethanol"),
     ("Glycerln", "Glycerin"),
+    # "ri" read as "n", as "rn" is read as "m" (a low-resolution photo)
+    ("Citñc Acid", "Citric Acid"),
+    ("Glycenn", "Glycerin"),
+    # a lost "(": the word before ")" is the bracketed one
+    ("Macadamia Integnfolia Macadamia) Seed Oil", "Macadamia Integrifolia Seed Oil"),
+    # a loose curated match with a close runner-up (Oat, Soy) gives way to a vocabulary name
+    # that fits clearly better
+    ("Hydolyzed Con Protein", "Hydrolyzed Corn Protein"),
 ]
 
 
 @pytest.mark.parametrize(("raw", "name"), GARBLED)
-def test_ocr_garbled_names_resolve(matcher: Matcher, raw: str, name: str) -> None:
-    assert _match(matcher, raw).name == name
+def test_ocr_garbled_names_resolve(matcher: Matcher, raw: str, name: str | None) -> None:
+    found = _match(matcher, raw)
+    assert (found.name if found else None) == name
 
 
 NEVER = [

@@ -26,6 +26,8 @@ SPLIT_SCORE = 90.0  # both halves of a split run-together item must match at lea
 # A weak fuzzy match is split instead when its words are two names read almost exactly
 # ("SORBITOL TOCOPHERYL ACETATE", a lost comma, is not Ascorbyl Tocopheryl Acetate at 89).
 SURE_SPLIT = 97.0
+SURE_FUZZY = 90.0  # a curated fuzzy match below this, with a close runner-up, is doubtful...
+CLEARLY_BETTER = 5.0  # ...and a vocabulary name this many points better is taken instead
 _DIGIT_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1", "s": "5", "b": "8", "z": "2"})
 _LETTER_LOOKALIKES = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b"})
 _DIGITS = re.compile(r"\d+")
@@ -34,6 +36,7 @@ _COLOUR_INDEX = re.compile(r"\bc[l1i]\s*(\d{5})\b")
 _TRAILING_NUMBER = re.compile(r"\b([a-z]{4,})(\d{1,3})\b")  # "hexapeptide8"
 _LEADING_NUMBER = re.compile(r"\b(\d{1,3})([a-z]{4,})\b")  # "peg 10dimethicone"
 _PAREN = re.compile(r"\(([^()]*)\)")
+_LONE_CLOSE = re.compile(r"([^\s()]+)\)")
 _GLUED_BULLET = re.compile(r"(?<=[a-z])[.·•∙](?=[A-Z])")
 _AND = re.compile(r"\s*\(and\)\s*", re.IGNORECASE)  # "C13-15 Alkane (and) Coco-Glucoside"
 _FOLD = str.maketrans({"i": "l", "1": "l", "0": "o", "5": "s"})
@@ -75,6 +78,8 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
     numbers stuck to words split off); then, only if those fail, its slash-separated parts
     ("Aqua/Water/Eau", but never "Dimethicone" out of "Dimethicone/Vinyl Dimethicone
     Crosspolymer" while the whole still matches)."""
+    if raw.count(")") == 1 and "(" not in raw:  # a lost "(": "Integrifolia Macadamia) Seed"
+        raw = _LONE_CLOSE.sub(r"(\1)", raw)
     outside = _PAREN.sub(" ", raw)
     whole = [raw, outside, *_PAREN.findall(raw)]
     parts = [part for piece in (raw, outside) if "/" in piece for part in piece.split("/")]
@@ -91,12 +96,13 @@ def variants(raw: str) -> tuple[list[str], list[str]]:
 
 
 def ocr_fold(key: str) -> str:
-    """Fold the letters OCR confuses (i/l/1, o/0, rn/m, cl/d, vv/w, 5/s) to one form, in words
+    """Fold the letters OCR confuses (i/l/1, o/0, rn/m, ri/n, cl/d, vv/w, 5/s) to one form, in words
     without digits; two keys that fold alike differ only by such confusions."""
     words = []
     for word in key.split():
         if not any(ch.isdigit() for ch in word):
-            word = word.replace("rn", "m").replace("cl", "d").replace("vv", "w")
+            word = word.replace("rn", "m").replace("ri", "n").replace("cl", "d")
+            word = word.replace("vv", "w")
             word = word.translate(_FOLD)
         words.append(word)
     return " ".join(words)
@@ -149,6 +155,7 @@ def _folds(keys: list[str], with_digits: bool) -> list[str | None]:
     blob = "\n".join(keys).encode("utf-8")
     plain = (
         blob.replace(b"rn", b"m")
+        .replace(b"ri", b"n")
         .replace(b"cl", b"d")
         .replace(b"vv", b"w")
         .translate(_FOLD_BYTES)
@@ -302,7 +309,16 @@ class Matcher:
         folded = self._fold_match(item, keys, tier)
         if folded is not None and (found is None or folded.score > found.score):
             return folded
-        return found or self._fuzzy_match(item, keys, tier)
+        if found is None:
+            return self._fuzzy_match(item, keys, tier)
+        if found.runner_up is not None and found.score < SURE_FUZZY:
+            # A doubtful curated match (loose, and another name nearly as close) gives way to a
+            # vocabulary name that fits clearly better: "Hydolyzed Con Protein" is Hydrolyzed
+            # Corn Protein (95), not the curated Oat or Soy Protein (88 each).
+            other = self._fuzzy_match(item, keys, tier)
+            if other is not None and other.score >= found.score + CLEARLY_BETTER:
+                return other
+        return found
 
     def _fold_match(self, item: IngredientItem, keys: list[str], tier: _Tier) -> Match | None:
         for key in keys:
