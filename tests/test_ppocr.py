@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -94,3 +96,21 @@ def test_the_networks_read_a_printed_line() -> None:
     [line] = ppocr.read(ppocr.load(), gray)
     assert line.text.replace(" ", "") == "Glycerin,Dimethicone"
     assert line.score > 0.8
+
+
+@pytest.mark.skipif(not ppocr.available(), reason="PP-OCR not installed")
+def test_a_full_stop_just_after_the_last_word_is_read(tmp_path: Path) -> None:
+    # A one-line label cut tight: the line's region carries on past its last word, so the
+    # closing full stop (which tells where the list ends) is not cut off.
+    from .labels import make_label
+
+    sets = (
+        ["Glycerin", "Dimethicone", "Retinol", "Tocopherol"],
+        ["Glycerin", "Dimethicone", "Allantoin", "Retinol"],
+        ["Glycerin", "Dimethicone", "Niacinamide", "Retinol"],
+    )
+    for n, names in enumerate(sets):
+        path = make_label(tmp_path / f"label-{n}.png", names)
+        gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+        [line] = ppocr.read(ppocr.load(), gray)
+        assert line.text.endswith(names[-1] + "."), line.text

@@ -37,6 +37,7 @@ from milia_scan.options import ScanOptions
 THRESHOLD = 0.2  # probability above which a pixel is text (low: small, faint print)
 BOX_THRESHOLD = 0.45  # mean probability inside a line's rectangle to keep it
 UNCLIP_RATIO = 1.4  # margin = area * ratio / perimeter (tight: neighbouring lines stay apart)
+END_MARGIN = 0.15  # a line's region goes on this many line heights beyond its end
 MAX_LINES = 3000
 MIN_SIDE = 3  # px at detection scale
 TEXT_SCORE = 0.5  # a line read with less mean character probability is dropped
@@ -203,12 +204,29 @@ def _bow(contour: np.ndarray, short: float, sx: float, sy: float) -> Bow | None:
     ys = ((top + bottom) / 2)[columns] + y
     curve = np.polyfit(xs * sx, ys * sy, 2)
     margin = thickness * UNCLIP_RATIO / 2  # DB's margin for a long line: area * ratio / perimeter
+    end = END_MARGIN * (thickness + 2 * margin)
     return Bow(
         tuple(float(c) for c in curve),
         (x - margin) * sx,
-        (x + w + margin) * sx,
+        (x + w + margin + end) * sx,
         (thickness + 2 * margin) * sy,
     )
+
+
+def _longer(quad: np.ndarray, width: int) -> np.ndarray:
+    """A line's quad (top-left first, clockwise) carried on at its end, in reading direction:
+    a full stop or comma set just after the last word is part of the line (a list's closing
+    full stop says where it ends)."""
+    along = quad[1] - quad[0]
+    length = float(np.linalg.norm(along))
+    if length == 0:
+        return quad
+    step = along / length * END_MARGIN * float(np.linalg.norm(quad[3] - quad[0]))
+    out = quad.copy()
+    out[1] += step
+    out[2] += step
+    out[:, 0] = np.clip(out[:, 0], 0, width - 1)
+    return out
 
 
 def lines_in(prob: np.ndarray, width: int, height: int) -> list[Region]:
@@ -225,12 +243,13 @@ def lines_in(prob: np.ndarray, width: int, height: int) -> list[Region]:
         if _mean_inside(prob, contour.reshape(-1, 2).astype(np.float32)) < BOX_THRESHOLD:
             continue
         margin = rw * rh * UNCLIP_RATIO / (2 * (rw + rh))
-        grown = ((cx, cy), (rw + 2 * margin, rh + 2 * margin), angle)
-        if min(grown[1]) < MIN_SIDE + 2:
+        gw, gh = rw + 2 * margin, rh + 2 * margin
+        if min(gw, gh) < MIN_SIDE + 2:
             continue
+        grown = ((cx, cy), (gw, gh), angle)
         quad = cv2.boxPoints(grown) * (sx, sy)
         quad = np.clip(np.round(quad), 0, [width - 1, height - 1])
-        quad = _clockwise(quad.astype(np.float32))
+        quad = _longer(_clockwise(quad.astype(np.float32)), width)
         if np.linalg.norm(quad[0] - quad[1]) <= 3 or np.linalg.norm(quad[0] - quad[3]) <= 3:
             continue
         regions.append(Region(quad, _bow(contour, min(rw, rh), sx, sy)))
