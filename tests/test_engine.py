@@ -387,3 +387,32 @@ def test_a_stopped_scan_stops_the_reading_beside_it(
             fallback,
         )
     assert fallback.events == ["start", "stop"]
+
+
+def test_beside_a_second_engine_a_straightened_image_read_poorly_is_also_read_plain(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    # Deskewing can hurt a low-resolution photo. When tesseract already reads beside PP-OCR,
+    # a poor first reading of a reshaped image is read once more without the reshaping.
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    reshaped = replace(prepared, steps=("grayscale", "deskew-+1.1"))
+    unsure = replace(MOSTLY, words=tuple(replace(w, conf=40.0) for w in MOSTLY.words))
+    engine = Scripted("fake", unsure, GOOD)
+    fallback = Started("backup", GOOD)
+    reading = read_label(
+        image,
+        reshaped,
+        engine,
+        lambda r: evidence_for(r, matcher),
+        ScanOptions(parallel=True),
+        fallback,
+    )
+    assert reading.tried == ("first", "plain") and reading.ocr is GOOD
+    assert fallback.events == ["start", "stop"]  # the plain reading was complete
+    # Without a core to spare, the second engine reads the list block instead.
+    engine = Scripted("fake", unsure, GOOD)
+    reading = read_label(
+        image, reshaped, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
+    )
+    assert "plain" not in reading.tried and reading.tried[-1] == "backup"

@@ -247,8 +247,10 @@ def _read_label(
     done: list[tuple[str, OcrResult]] = [("first", first)]
     passes = 1
 
+    best_name = "first"
+
     def attempt(name: str, candidate: PreparedImage, reader: OcrEngine) -> None:
-        nonlocal best, passes
+        nonlocal best, best_name, passes
         tried.append(name)
         if reader is engine:
             passes += 1
@@ -256,11 +258,14 @@ def _read_label(
         done.append((name, ocr))
         evidence = judge(ocr)
         if evidence.rank > best.evidence.rank:
-            best = Reading(ocr, candidate, evidence, ())
+            best, best_name = Reading(ocr, candidate, evidence, ()), name
 
     def poor() -> bool:
-        if fallback is not None and best.evidence.items >= GOOD_ITEMS:
-            return False  # a list was found: the second engine reading it is worth more
+        if fallback is not None and best.evidence.items >= GOOD_ITEMS and ahead is None:
+            # A list was found: the second engine reading its block is worth more than
+            # another pass of the first. (When the second engine already reads beside the
+            # first, a pass of the first costs little time of its own.)
+            return False
         return not best.evidence.good and passes < MAX_PASSES
 
     if best.evidence.items < GOOD_ITEMS and prepared.upright_confidence < UNSURE_UPRIGHT:
@@ -283,8 +288,8 @@ def _read_label(
     if poor() and reshaped:
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
-    if ahead is not None and best.prepared is not prepared:
-        ahead.stop()  # it reads the image as first prepared, which another reading beat
+    if ahead is not None and best_name.startswith(("turn", "osd")):
+        ahead.stop()  # it reads the image turned another way than the best reading found it
         ahead = None
     if fallback is not None and not best.evidence.complete:
         if ahead is not None:  # it has been reading the whole image all along
