@@ -114,3 +114,22 @@ def test_a_full_stop_just_after_the_last_word_is_read(tmp_path: Path) -> None:
         gray = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
         [line] = ppocr.read(ppocr.load(), gray)
         assert line.text.endswith(names[-1] + "."), line.text
+
+
+def test_a_damaged_model_says_how_to_reinstall(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from milia_scan.errors import MissingDependencyError
+
+    paths = {name: tmp_path / f"{name}.bin" for name in ("det", "rec", "keys")}
+    for path in paths.values():
+        path.write_bytes(b"not a model")
+    monkeypatch.setattr(
+        ppocr, "model_paths", lambda variant="tiny": {k: str(v) for k, v in paths.items()}
+    )
+    ppocr.load.cache_clear()
+    try:
+        with pytest.raises(MissingDependencyError, match=r"cannot be loaded.*reinstall"):
+            ppocr.load("tiny", 7)
+    finally:
+        ppocr.load.cache_clear()

@@ -124,11 +124,16 @@ def load(variant: str = "tiny", threads: int = 1) -> Models:
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
     providers = ["CPUExecutionProvider"]
-    return Models(
-        ort.InferenceSession(paths["det"], options, providers=providers),
-        ort.InferenceSession(paths["rec"], options, providers=providers),
-        _charset(paths["keys"]),
-    )
+    try:
+        return Models(
+            ort.InferenceSession(paths["det"], options, providers=providers),
+            ort.InferenceSession(paths["rec"], options, providers=providers),
+            _charset(paths["keys"]),
+        )
+    except Exception as exc:  # a damaged model or key file: onnxruntime's own error types
+        raise MissingDependencyError(
+            f"the PP-OCRv6 {variant} models cannot be loaded ({exc}); {INSTALL_HINT}"
+        ) from None
 
 
 def detection_scale(shape: tuple[int, ...], scale: float = 1.0) -> tuple[int, int]:
