@@ -416,3 +416,22 @@ def test_beside_a_second_engine_a_straightened_image_read_poorly_is_also_read_pl
         image, reshaped, engine, lambda r: evidence_for(r, matcher), ScanOptions(), fallback
     )
     assert "plain" not in reading.tried and reading.tried[-1] == "backup"
+
+
+def test_an_unsure_quarter_turn_that_found_no_list_is_undone_first(
+    lexicon: Lexicon, prepared: PreparedImage
+) -> None:
+    # The orientation step turned an upright photo sideways (bowed lines fooled it): the
+    # photo as it was, not yet another turn, is read next.
+    image = load_image(SAMPLES / "flat" / "02-night-balm.png", ScanOptions())
+    matcher = matcher_for(lexicon)
+    turned = replace(prepared, steps=("grayscale", "rotate-270"), upright_confidence=0.1)
+    garbage = _words("P3 BeH5IM 3enXel uned benx3", conf=50.0)
+    engine = Scripted("fake", garbage, GOOD)
+    reading = read_label(image, turned, engine, lambda r: evidence_for(r, matcher))
+    assert reading.tried == ("first", "plain") and reading.ocr is GOOD
+    # A sure quarter turn is not undone first.
+    sure = replace(turned, upright_confidence=0.9)
+    engine = Scripted("fake", garbage, GOOD)
+    reading = read_label(image, sure, engine, lambda r: evidence_for(r, matcher))
+    assert reading.tried[1] != "plain"

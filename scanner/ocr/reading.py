@@ -6,10 +6,11 @@ A confident reading of plenty of text with no list in it (a front label) is not 
 either. Only a poor first reading pays for more, each tried while the best so far is still
 poor, and the best by evidence (recognised names, then confidence) wins:
 
-1. orientation: when no list was found, the image turned upside down first if the cheap
-   text-line statistics of `milia_scan.image.orient` were unsure which way up it is (on bowed lines
-   they often are), then tesseract's own orientation detection (`--psm 0`, which costs more
-   than a reading);
+1. orientation: when no list was found, the photo as it was (`plain`, below) first if
+   `milia_scan.image.orient` turned it a quarter without being sure (bowed lines fool its
+   text-line statistics), then the image turned upside down if it was unsure which way up it
+   is, then tesseract's own orientation detection (`--psm 0`, which costs more than a
+   reading);
 2. polarity: the image inverted, for light print that `is_light_on_dark` missed;
 3. layout: tesseract's other page segmentation mode (full layout vs one column);
 4. plain: the photo prepared without turning and unrolling, in case those did harm;
@@ -268,7 +269,16 @@ def _read_label(
             return False
         return not best.evidence.good and passes < MAX_PASSES
 
-    if best.evidence.items < GOOD_ITEMS and prepared.upright_confidence < UNSURE_UPRIGHT:
+    reshaped = any(s.startswith(("rotate", "deskew", "unroll")) for s in prepared.steps)
+    turned = any(s.startswith(("rotate", "invert")) for s in prepared.steps)
+    quarter = any(s in ("rotate-90", "rotate-270") for s in prepared.steps)
+    unsure = prepared.upright_confidence < UNSURE_UPRIGHT
+    plain_tried = False
+    if best.evidence.items < GOOD_ITEMS and quarter and unsure:
+        # An unsure quarter turn, and no list read: the photo was most likely upright.
+        attempt("plain", preprocess(image, replace(options, orient=False, dewarp=False)), engine)
+        plain_tried = True
+    if best.evidence.items < GOOD_ITEMS and unsure:
         attempt("turn-180", turn_prepared(prepared, 2), engine)
     if best.evidence.items < GOOD_ITEMS:
         try:
@@ -284,12 +294,11 @@ def _read_label(
         other = MULTI_COLUMN_PSM if used == SINGLE_COLUMN_PSM else SINGLE_COLUMN_PSM
         attempt(f"psm-{other}", best.prepared, TesseractEngine(engine.options, psm=other))
         passes += 1
-    reshaped = any(s.startswith(("rotate", "deskew", "unroll")) for s in prepared.steps)
-    if poor() and reshaped:
+    if poor() and reshaped and not plain_tried:
         plain = preprocess(image, replace(options, orient=False, dewarp=False))
         attempt("plain", plain, engine)
-    if ahead is not None and best_name.startswith(("turn", "osd")):
-        ahead.stop()  # it reads the image turned another way than the best reading found it
+    if ahead is not None and not (best_name == "first" or (best_name == "plain" and not turned)):
+        ahead.stop()  # it reads the image turned or inverted unlike the best reading
         ahead = None
     if fallback is not None and not best.evidence.complete:
         if ahead is not None:  # it has been reading the whole image all along
