@@ -86,7 +86,7 @@ def test_a_line_is_cut_out_straight_and_a_tall_one_turned() -> None:
     line = ppocr.cut_out(gray, ppocr.Region(quad))
     assert line.shape == (10, 80) and line.mean() < 10
     tall = np.array([[40, 10], [50, 10], [50, 90], [40, 90]], np.float32)
-    assert ppocr.cut_out(gray, tall).shape == (10, 80)
+    assert ppocr.cut_out(gray, ppocr.Region(tall)).shape == (10, 80)
 
 
 @pytest.mark.skipif(not ppocr.available(), reason="PP-OCR not installed")

@@ -269,12 +269,12 @@ def detect(models: Models, gray: np.ndarray, scale: float = 1.0) -> list[Region]
     return lines_in(prob, gray.shape[1], gray.shape[0])
 
 
-def cut_out(gray: np.ndarray, region: Region | np.ndarray) -> np.ndarray:
+def cut_out(gray: np.ndarray, region: Region) -> np.ndarray:
     """One line cut out of the image and turned straight (upright when it stands tall); a
     bowed line is unbent, column by column, along the curve through its middle."""
-    if isinstance(region, Region) and region.bow is not None:
+    if region.bow is not None:
         return _unbent(gray, region.bow)
-    quad = region.quad if isinstance(region, Region) else region
+    quad = region.quad
     width = int(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])))
     height = int(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])))
     width, height = max(width, 1), max(height, 1)

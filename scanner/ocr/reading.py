@@ -274,10 +274,15 @@ def _read_label(
     quarter = any(s in ("rotate-90", "rotate-270") for s in prepared.steps)
     unsure = prepared.upright_confidence < UNSURE_UPRIGHT
     plain_tried = False
-    if best.evidence.items < GOOD_ITEMS and quarter and unsure:
-        # An unsure quarter turn, and no list read: the photo was most likely upright.
-        attempt("plain", preprocess(image, replace(options, orient=False, dewarp=False)), engine)
+
+    def try_plain() -> None:
+        """The photo prepared without turning and unrolling, read once."""
+        nonlocal plain_tried
         plain_tried = True
+        attempt("plain", preprocess(image, replace(options, orient=False, dewarp=False)), engine)
+
+    if best.evidence.items < GOOD_ITEMS and quarter and unsure:
+        try_plain()  # an unsure quarter turn, and no list read: most likely it was upright
     if best.evidence.items < GOOD_ITEMS and unsure:
         attempt("turn-180", turn_prepared(prepared, 2), engine)
     if best.evidence.items < GOOD_ITEMS:
@@ -295,8 +300,7 @@ def _read_label(
         attempt(f"psm-{other}", best.prepared, TesseractEngine(engine.options, psm=other))
         passes += 1
     if poor() and reshaped and not plain_tried:
-        plain = preprocess(image, replace(options, orient=False, dewarp=False))
-        attempt("plain", plain, engine)
+        try_plain()
     if ahead is not None and not (best_name == "first" or (best_name == "plain" and not turned)):
         ahead.stop()  # it reads the image turned or inverted unlike the best reading
         ahead = None

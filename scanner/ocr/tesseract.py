@@ -69,14 +69,18 @@ def check_language(lang: str) -> None:
         )
 
 
+def _write_image(folder: str, gray: np.ndarray) -> str:
+    """The image as an uncompressed BMP file in `folder` (a PNG costs ~25 ms to write)."""
+    path = str(Path(folder) / "page.bmp")
+    if not cv2.imwrite(path, gray):
+        raise OcrError("could not write the image for tesseract to a temporary folder")
+    return path
+
+
 @contextmanager
 def _image_file(gray: np.ndarray) -> Iterator[str]:
-    """The image as an uncompressed BMP file (pytesseract would spend ~25 ms on a PNG)."""
     with tempfile.TemporaryDirectory(prefix="milia-scan-") as folder:
-        path = str(Path(folder) / "page.bmp")
-        if not cv2.imwrite(path, gray):
-            raise OcrError("could not write the image for tesseract to a temporary folder")
-        yield path
+        yield _write_image(folder, gray)
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -109,12 +113,12 @@ class Pass:
         check_language(lang)
         self.timeout = timeout
         self._folder = tempfile.mkdtemp(prefix="milia-scan-")
-        # An uncompressed BMP: a PNG would cost ~25 ms to write.
-        image = os.path.join(self._folder, "page.bmp")
         self._out = os.path.join(self._folder, "page")
-        if not cv2.imwrite(image, gray):
+        try:
+            image = _write_image(self._folder, gray)
+        except OcrError:
             self._clean()
-            raise OcrError("could not write the image for tesseract to a temporary folder")
+            raise
         command = [str(pytesseract.pytesseract.tesseract_cmd), image, self._out]
         command += ["-l", lang, "--psm", str(psm), "tsv"]
         self._deadline = time.monotonic() + timeout
